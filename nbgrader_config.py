@@ -1,0 +1,29 @@
+"""nbgrader configuration: the repository root is the course directory.
+
+Run every nbgrader command from this folder (``./kit`` and the autograder do): from a subfolder
+nbgrader finds no config and silently creates an empty gradebook.db there.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "cnn-layers"
+c.CourseDirectory.root = COURSE_ROOT
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+
+# The exchange (release/fetch/submit between accounts) lives inside the project, not in /srv.
+c.Exchange.root = os.path.join(COURSE_ROOT, "exchange")
+
+# Student versions: solution regions become this stub; hidden tests are removed.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Keep the release byte-identical between runs: no outputs, no execution counts.
+c.ClearOutput.enabled = True
