@@ -1,0 +1,49 @@
+"""Release: generate ``release/`` from ``source/`` with nbgrader, and check that it is current.
+
+``release/`` is committed, so students get it with the repository. :func:`stale_files` rebuilds it in
+a scratch course and compares bytes: a test fails when someone edits source/ and forgets to
+release, or when a released notebook holds solution code or hidden tests.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from autograder import COURSE_ROOT
+from autograder.nbgrader_course import assignments, generate, scratch_course
+
+LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def release(root: Path = COURSE_ROOT) -> list[str]:
+    """Regenerate release/<assignment> for every assignment in source/; return their names."""
+    names = assignments(root)
+    for name in names:
+        generate(name, root)
+    return names
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+
+
+def stale_files(root: Path = COURSE_ROOT) -> list[str]:
+    """Paths under release/ that differ from a fresh generation (missing, extra or changed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = scratch_course(Path(tmp) / "course", assignments(root), root)
+        release(scratch)
+        fresh, committed = _files(scratch / "release"), _files(Path(root) / "release")
+    return sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+
+
+def leaks(root: Path = COURSE_ROOT) -> list[str]:
+    """Released notebooks that hold solution code or hidden tests: ``'path: marker'`` each."""
+    found = []
+    for path in sorted((Path(root) / "release").rglob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            found += [f"{path.relative_to(root)}: {m}" for m in LEAK_MARKERS if m in source]
+    return found
