@@ -1,0 +1,87 @@
+"""Helpers for the exercises' test cells: strict comparisons and a guard against shortcuts.
+
+Test cells compare a student's tensors with expected values that the test computes itself, in
+plain Python floats, so that replacing a torch function in the notebook cannot change what is
+expected. :func:`forbid_ops` records every ATen operation a call runs (below autograd, so it sees
+through ``torch.nn.functional``, ``nn`` modules and ``torch.ops``) and fails the test when the
+call used an operation the exercise asks students to build themselves.
+
+Nothing here solves an exercise: students may import it to run the same checks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+ACTIVATION_SHORTCUTS = frozenset({
+    "leaky_relu", "leaky_relu_", "leaky_relu_backward", "rrelu", "rrelu_", "rrelu_with_noise",
+    "rrelu_with_noise_", "prelu", "_prelu_kernel", "elu", "elu_", "celu", "celu_", "selu", "selu_",
+})
+"""ATen operations a hand-written LeakyReLU must not call."""
+
+POOLING_SHORTCUTS = frozenset({
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool2d_with_indices", "max_pool3d_with_indices",
+    "max_pool1d_with_indices", "max_pool2d_with_indices_backward", "quantized_max_pool2d",
+    "mkldnn_max_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "avg_pool2d_backward",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "_adaptive_avg_pool2d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d", "lp_pool1d", "lp_pool2d",
+    "fractional_max_pool2d", "fractional_max_pool3d", "max_unpool2d", "max_unpool3d",
+})
+"""ATen operations a hand-written pooling layer must not call."""
+
+
+class ShortcutUsed(AssertionError):
+    """The code under test called an operation the exercise forbids."""
+
+
+class _OpRecorder(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.names.add(func.overloadpacket.__name__)
+        return func(*args, **(kwargs or {}))
+
+
+@contextmanager
+def forbid_ops(forbidden: Iterable[str], what: str = "this exercise"):
+    """Run the block while recording ATen ops; raise :class:`ShortcutUsed` if a forbidden one ran."""
+    forbidden = frozenset(forbidden)
+    recorder = _OpRecorder()
+    with recorder:
+        yield recorder.names
+    used = sorted(recorder.names & forbidden)
+    if used:
+        raise ShortcutUsed(
+            f"{what} called torch's own {', '.join('aten::' + u for u in used)}; "
+            "build it from tensor primitives (comparisons, where, multiplication, ...) instead."
+        )
+
+
+def floats_of(tensor) -> list[float]:
+    """The values of a plain ``torch.Tensor`` as a flat list of Python floats (exact for f16/f32/f64)."""
+    if type(tensor) is not torch.Tensor:
+        raise AssertionError(f"expected a torch.Tensor, got {type(tensor).__name__}")
+    return tensor.detach().to("cpu", torch.float64).reshape(-1).tolist()
+
+
+def same_float(actual: float, expected: float) -> bool:
+    """Equal as IEEE values: NaN matches NaN, and +0.0 and -0.0 are told apart."""
+    if math.isnan(expected):
+        return math.isnan(actual)
+    return actual == expected and math.copysign(1.0, actual) == math.copysign(1.0, expected)
+
+
+def assert_same_floats(actual: list[float], expected: list[float], what: str = "values") -> None:
+    """Fail with the first differing position when two lists of floats are not :func:`same_float`."""
+    if len(actual) != len(expected):
+        raise AssertionError(f"{what}: got {len(actual)} values, expected {len(expected)}")
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        if not same_float(a, e):
+            raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")
