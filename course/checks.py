@@ -54,14 +54,17 @@ def forbid_ops(forbidden: Iterable[str], what: str = "this exercise"):
     """Run the block while recording ATen ops; raise :class:`ShortcutUsed` if a forbidden one ran."""
     forbidden = frozenset(forbidden)
     recorder = _OpRecorder()
-    with recorder:
-        yield recorder.names
-    used = sorted(recorder.names & forbidden)
-    if used:
-        raise ShortcutUsed(
-            f"{what} called torch's own {', '.join('aten::' + u for u in used)}; "
-            "build it from tensor primitives (comparisons, where, multiplication, ...) instead."
-        )
+    try:
+        with recorder:
+            yield recorder.names
+    finally:
+        # Checked even when the block raised: an error from torch's own op is no excuse.
+        used = sorted(recorder.names & forbidden)
+        if used:
+            raise ShortcutUsed(
+                f"{what} called torch's own {', '.join('aten::' + u for u in used)}; "
+                "build it from tensor primitives (comparisons, where, multiplication, ...) instead."
+            )
 
 
 def floats_of(tensor) -> list[float]:
@@ -84,4 +87,17 @@ def assert_same_floats(actual: list[float], expected: list[float], what: str = "
         raise AssertionError(f"{what}: got {len(actual)} values, expected {len(expected)}")
     for i, (a, e) in enumerate(zip(actual, expected)):
         if not same_float(a, e):
+            raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")
+
+
+def assert_close_floats(actual: list[float], expected: list[float], rel: float, abs_: float = 0.0,
+                        what: str = "values") -> None:
+    """Like :func:`assert_same_floats`, but finite values may differ by ``rel``·|expected| + ``abs_``."""
+    if len(actual) != len(expected):
+        raise AssertionError(f"{what}: got {len(actual)} values, expected {len(expected)}")
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        if math.isfinite(e) and math.isfinite(a):
+            if abs(a - e) > rel * abs(e) + abs_:
+                raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")
+        elif not same_float(a, e):
             raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.nbgrader_course import autograde, generate, scores, scratch_course
+from autograder.notebook_code import strip_markers
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 
@@ -23,8 +23,36 @@ def _cell(notebook, grade_id):
 def instructor_solution(assignment: str, notebook: str, grade_id: str) -> str:
     """The source notebook's solution for one answer cell, without the nbgrader markers."""
     source = nbformat.read(COURSE_ROOT / "source" / assignment / notebook, as_version=4)
-    text = _cell(source, grade_id).source
-    return re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", "", text, flags=re.M)
+    return strip_markers(_cell(source, grade_id).source)
+
+
+def answer_cells(assignment: str, notebook: str) -> list[str]:
+    """The grade_ids of the source notebook's answer (solution) cells, in order."""
+    source = nbformat.read(COURSE_ROOT / "source" / assignment / notebook, as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in source.cells
+            if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def fixture_answers(assignment: str, notebook: str, fixture: Path | None) -> dict[str, str]:
+    """Every answer cell of a fixture submission: the instructor solution, changed as the fixture says.
+
+    A fixture module defines ``REPLACE = {grade_id: [(old, new), ...]}`` (each ``old`` must occur in
+    the solution, so a fixture cannot silently go stale), ``APPEND = {grade_id: code}`` and/or
+    ``CODE = {grade_id: code}`` (the whole cell).
+    """
+    spec: dict = {}
+    if fixture is not None:                         # None: the instructor solution itself
+        exec(fixture.read_text(), spec)
+    answers = {gid: instructor_solution(assignment, notebook, gid) for gid in answer_cells(assignment, notebook)}
+    for grade_id, edits in spec.get("REPLACE", {}).items():
+        for old, new in edits:
+            if old not in answers[grade_id]:
+                raise ValueError(f"{fixture.name}: {old!r} is not in the solution of {grade_id}")
+            answers[grade_id] = answers[grade_id].replace(old, new)
+    for grade_id, code in spec.get("APPEND", {}).items():
+        answers[grade_id] += "\n" + code
+    answers.update({gid: code.strip() for gid, code in spec.get("CODE", {}).items()})
+    return answers
 
 
 def student_notebook(assignment: str, notebook: str, answers: dict[str, str]):
@@ -55,3 +83,29 @@ def total(cell_scores: dict[str, tuple[float, float]]) -> float:
 
 def failed_cells(cell_scores: dict[str, tuple[float, float]]) -> set[str]:
     return {grade_id for grade_id, (score, maximum) in cell_scores.items() if score < maximum}
+
+
+def grade_fixture_set(workdir: Path, assignment: str, notebook: str, fixture_dir: str,
+                      expected_names) -> dict[str, dict[str, tuple[float, float]]]:
+    """Grade the instructor solution, an unanswered notebook and every fixture in submissions/<fixture_dir>."""
+    submissions = {"solution": student_notebook(assignment, notebook, fixture_answers(assignment, notebook, None)),
+                   "unanswered": student_notebook(assignment, notebook, {})}
+    for path in sorted((SUBMISSIONS / fixture_dir).glob("*.py")):
+        submissions[path.stem] = student_notebook(assignment, notebook, fixture_answers(assignment, notebook, path))
+    assert set(submissions) == set(expected_names), "every fixture submission needs an expected score"
+    return grade_all(workdir, assignment, notebook, submissions)
+
+
+def assert_graded(cell_scores, every_cell: set[str], max_score: float, expected_score: float,
+                  expected_failures: set[str]) -> None:
+    """The submission was graded on every test cell, failed exactly these, and scored exactly this."""
+    assert set(cell_scores) == every_cell
+    assert sum(maximum for _, maximum in cell_scores.values()) == max_score
+    assert failed_cells(cell_scores) == expected_failures
+    assert total(cell_scores) == expected_score
+
+
+def hidden_share(cell_scores) -> float:
+    """The fraction of all points that hidden test cells carry."""
+    hidden = sum(m for grade_id, (_, m) in cell_scores.items() if grade_id.endswith("_hidden"))
+    return hidden / sum(m for _, m in cell_scores.values())

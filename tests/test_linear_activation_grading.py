@@ -3,9 +3,9 @@ plausible wrong answer, nothing for calling or patching torch. Every score is as
 
 import pytest
 
-from grading import SUBMISSIONS, failed_cells, grade_all, instructor_solution, student_notebook, total
+from grading import assert_graded, grade_fixture_set, hidden_share
 
-ASSIGNMENT, NOTEBOOK, ANSWER = "02_linear_activation", "linear_activation.ipynb", "leaky_relu_answer"
+ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
 MAX_SCORE = 16.0
 EVERY_CELL = {"test_leaky_relu_visible", "test_module_visible", "test_values_hidden", "test_gradient_hidden",
               "test_dtypes_shapes_hidden", "test_inplace_hidden", "test_edge_values_hidden",
@@ -30,31 +30,15 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    solution = instructor_solution(ASSIGNMENT, NOTEBOOK, ANSWER)
-    module_class = solution[solution.index("class LeakyReLU"):]
-    submissions = {"solution": student_notebook(ASSIGNMENT, NOTEBOOK, {ANSWER: solution}),
-                   "unanswered": student_notebook(ASSIGNMENT, NOTEBOOK, {})}
-    for path in sorted((SUBMISSIONS / "leaky_relu").glob("*.py")):
-        code = path.read_text()
-        if "class LeakyReLU" not in code:              # a wrong function with the correct module
-            code += "\n\n" + module_class
-        submissions[path.stem] = student_notebook(ASSIGNMENT, NOTEBOOK, {ANSWER: code})
-    assert set(submissions) == set(EXPECTED), "every fixture submission needs an expected score"
-    return grade_all(tmp_path_factory.mktemp("course"), ASSIGNMENT, NOTEBOOK, submissions)
+    return grade_fixture_set(tmp_path_factory.mktemp("course"), ASSIGNMENT, NOTEBOOK, "leaky_relu", EXPECTED)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_score(graded, name):
-    expected_score, expected_failures = EXPECTED[name]
-    cell_scores = graded[name]
-    assert set(cell_scores) == EVERY_CELL
-    assert sum(maximum for _, maximum in cell_scores.values()) == MAX_SCORE
-    assert failed_cells(cell_scores) == expected_failures
-    assert total(cell_scores) == expected_score
+    assert_graded(graded[name], EVERY_CELL, MAX_SCORE, *EXPECTED[name])
 
 
 @pytest.mark.slow
 def test_hidden_tests_carry_most_points(graded):
-    hidden = sum(maximum for grade_id, (_, maximum) in graded["solution"].items() if grade_id.endswith("_hidden"))
-    assert hidden / MAX_SCORE > 0.8
+    assert hidden_share(graded["solution"]) > 0.8

@@ -1,8 +1,3 @@
-# Wrong: computes in float32 whatever the input dtype, and returns float32.
-def leaky_relu(input, negative_slope=0.01, inplace=False):
-    x = input.float()
-    result = torch.where(x > 0, x, x * negative_slope)
-    if inplace:
-        input.copy_(result)
-        return input
-    return result
+"""Wrong: computes in float32 whatever the input dtype, and returns float32."""
+REPLACE = {"leaky_relu_answer": [("result = torch.where(input > 0, input, input * negative_slope)",
+                                  "x = input.float()\n    result = torch.where(x > 0, x, x * negative_slope)")]}
