@@ -1,0 +1,56 @@
+"""The pooling exercise graded through nbgrader: full marks for the solution, lost points for each
+plausible wrong answer, nothing for calling or patching torch. Every score is asserted exactly."""
+
+import pytest
+
+from grading import assert_graded, grade_fixture_set, hidden_share
+
+ASSIGNMENT, NOTEBOOK = "01_pooling", "pooling.ipynb"
+MAX_SCORE = 30.0
+VISIBLE = {"test_pool_windows_visible", "test_max_pool2d_visible", "test_avg_pool2d_visible"}
+MAX_HIDDEN = {"test_max_kernel_stride_hidden", "test_max_padding_hidden", "test_max_dilation_hidden",
+              "test_max_ceil_mode_hidden", "test_max_indices_hidden", "test_max_gradient_hidden", "test_max_nan_hidden"}
+AVG_HIDDEN = {"test_avg_basic_hidden", "test_avg_count_include_pad_hidden", "test_avg_ceil_mode_hidden",
+              "test_avg_divisor_override_hidden", "test_avg_gradient_hidden"}
+EVERY_CELL = VISIBLE | MAX_HIDDEN | AVG_HIDDEN | {"test_input_forms_hidden", "test_invalid_arguments_hidden"}
+ALL_BUT_WINDOWS = EVERY_CELL - {"test_pool_windows_visible"}
+
+# submission → (score, the test cells it must fail)
+EXPECTED = {
+    "solution": (30.0, set()),
+    "unanswered": (0.0, EVERY_CELL),
+    "ceil_mode_off_by_one": (18.0, {"test_avg_ceil_mode_hidden", "test_avg_divisor_override_hidden",
+                                    "test_avg_gradient_hidden", "test_max_ceil_mode_hidden",
+                                    "test_max_gradient_hidden", "test_max_indices_hidden"}),
+    "max_pads_with_zeros": (17.0, {"test_input_forms_hidden", "test_max_ceil_mode_hidden", "test_max_dilation_hidden",
+                                   "test_max_gradient_hidden", "test_max_indices_hidden", "test_max_nan_hidden",
+                                   "test_max_padding_hidden"}),
+    "count_include_pad_ignored": (23.0, {"test_avg_ceil_mode_hidden", "test_avg_count_include_pad_hidden",
+                                         "test_avg_gradient_hidden", "test_avg_pool2d_visible"}),
+    "divisor_override_ignored": (26.0, {"test_avg_divisor_override_hidden", "test_avg_gradient_hidden"}),
+    "dilation_ignored": (20.0, {"test_input_forms_hidden", "test_max_ceil_mode_hidden", "test_max_dilation_hidden",
+                                "test_max_gradient_hidden", "test_max_indices_hidden"}),
+    "indices_relative_to_window": (24.0, {"test_input_forms_hidden", "test_max_indices_hidden",
+                                          "test_max_nan_hidden", "test_max_pool2d_visible"}),
+    "gradient_to_every_tie": (28.0, {"test_max_gradient_hidden"}),
+    "nan_dropped": (27.0, {"test_max_indices_hidden", "test_max_nan_hidden"}),
+    # Only the untouched, legitimate pool_windows keeps its point.
+    "calls_torch": (1.0, ALL_BUT_WINDOWS),
+    "patches_torch": (1.0, ALL_BUT_WINDOWS),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return grade_fixture_set(tmp_path_factory.mktemp("course"), ASSIGNMENT, NOTEBOOK, "pooling", EXPECTED)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_score(graded, name):
+    assert_graded(graded[name], EVERY_CELL, MAX_SCORE, *EXPECTED[name])
+
+
+@pytest.mark.slow
+def test_hidden_tests_carry_most_points(graded):
+    assert hidden_share(graded["solution"]) > 0.8
