@@ -101,8 +101,9 @@ def assert_graded(cell_scores, every_cell: set[str], max_score: float, expected_
     """The submission was graded on every test cell, failed exactly these, and scored exactly this."""
     assert set(cell_scores) == every_cell
     assert sum(maximum for _, maximum in cell_scores.values()) == max_score
-    assert failed_cells(cell_scores) == expected_failures
-    assert total(cell_scores) == expected_score
+    failed = failed_cells(cell_scores)
+    assert failed == expected_failures, f"failed {sorted(failed)}, expected {sorted(expected_failures)}"
+    assert total(cell_scores) == expected_score, f"scored {total(cell_scores)}, expected {expected_score}"
 
 
 def hidden_share(cell_scores) -> float:

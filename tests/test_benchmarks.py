@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from autograder import COURSE_ROOT
 
 
@@ -11,3 +13,12 @@ def test_pooling_benchmark_prints_ratios():
                          cwd=COURSE_ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "worst ratio" in run.stdout and run.stdout.count("×") >= 6
+
+
+@pytest.mark.slow
+def test_lenet_benchmark_prints_both_loops_and_the_ratio():
+    run = subprocess.run([sys.executable, "benchmarks/lenet_speed.py", "--epochs", "1", "--rounds", "1", "--skip-modern"],
+                         cwd=COURSE_ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "(a) d2l.train_ch6" in run.stdout and "(b) course.training" in run.stdout
+    assert "ratio" in run.stdout and "examples/s" in run.stdout
