@@ -27,3 +27,7 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Keep the release byte-identical between runs: no outputs, no execution counts.
 c.ClearOutput.enabled = True
+
+# LMS downloads for `python -m autograder collect` (nbgrader zip_collect): one notebook per student,
+# named <student id>__<notebook file name>, e.g. ada__pooling.ipynb.
+c.FileNameCollectorPlugin.named_regexp = r".*?(?P<student_id>[A-Za-z0-9_.-]+?)__(?P<file_id>[^/]+\.ipynb)$"

@@ -1,30 +1,111 @@
-"""Command line: ``python -m autograder <command>`` from the repository root.
+"""Command line for instructors: ``.venv/bin/python -m autograder <command>`` from the repository root.
 
-  release          regenerate release/ from source/ (nbgrader generate_assignment)
-  check-release    exit 1 when release/ is stale or leaks solutions or hidden tests
+  release                    regenerate release/ from source/ (nbgrader generate_assignment)
+  check-release              exit 1 when release/ is stale or leaks solutions or hidden tests
+  roster STUDENTS.csv        add the students of a roster (id,first_name,last_name,email) to the gradebook
+  collect ASSIGNMENT ZIP     unpack an LMS download (notebooks named <student>__<notebook>.ipynb)
+                             into submitted/<student>/<assignment>/ (nbgrader zip_collect)
+  grade ASSIGNMENT           grade every submission in parallel, sandboxed; skip finished ones
+  export [--to grades.csv]   the gradebook as the CSV an LMS imports (nbgrader's export format)
 """
 
 import argparse
+import json
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
-from autograder import release as release_module
+from autograder import COURSE_ROOT
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["release", "check-release"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("release")
+    commands.add_parser("check-release")
+    roster = commands.add_parser("roster")
+    roster.add_argument("csv", type=Path)
+    collect = commands.add_parser("collect")
+    collect.add_argument("assignment")
+    collect.add_argument("zip", type=Path)
+    grade = commands.add_parser("grade")
+    grade.add_argument("assignment")
+    grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    grade.add_argument("--workers", type=int, default=None, help="worker processes (default: the number of cores)")
+    grade.add_argument("--force", action="store_true", help="grade again submissions that already have results")
+    grade.add_argument("--time-limit", type=float, default=120.0, help="seconds for a notebook's cells to run")
+    grade.add_argument("--call-limit", type=float, default=30.0, help="seconds for each call of the student's code")
+    grade.add_argument("--memory-limit", type=float, default=6.0, help="GiB of memory for a notebook's process")
+    grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (unsafe)")
+    export = commands.add_parser("export")
+    export.add_argument("--to", type=Path, default=COURSE_ROOT / "grades.csv")
     args = parser.parse_args(argv)
+
     if args.command == "release":
-        names = release_module.release()
-        print("released:", ", ".join(names) or "(no assignments in source/)")
+        from autograder.release import release
+        print("released:", ", ".join(release()) or "(no assignments in source/)")
         return 0
-    problems = release_module.stale_files() + release_module.leaks()
-    for problem in problems:
-        print("stale or leaking:", problem, file=sys.stderr)
-    if problems:
-        print("run: .venv/bin/python -m autograder release", file=sys.stderr)
-    return 1 if problems else 0
+    if args.command == "check-release":
+        from autograder.release import leaks, stale_files
+        problems = stale_files() + leaks()
+        for problem in problems:
+            print("stale or leaking:", problem, file=sys.stderr)
+        if problems:
+            print("run: .venv/bin/python -m autograder release", file=sys.stderr)
+        return 1 if problems else 0
+    if args.command == "roster":
+        from autograder.nbgrader_course import import_roster
+        print(f"{len(import_roster(args.csv))} students in the gradebook roster")
+        return 0
+    if args.command == "collect":
+        return collect_zip(args.assignment, args.zip)
+    if args.command == "grade":
+        from autograder.grade import Limits, grade_all
+        limits = Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit,
+                        memory_bytes=int(args.memory_limit * 1024**3), sandbox=not args.no_sandbox)
+        summary = grade_all(args.assignment, students=args.student, workers=args.workers, force=args.force,
+                            limits=limits)
+        print_summary(summary)
+        return 1 if summary["failed"] else 0
+    if args.command == "export":
+        from autograder.feedback import export_grades
+        print("grades written to", export_grades(COURSE_ROOT, args.to))
+        return 0
+    return 2
+
+
+def print_summary(summary: dict) -> None:
+    seconds = summary["seconds"]
+    print(f"{summary['assignment']}: graded {len(summary['graded'])}, failed {len(summary['failed'])}, "
+          f"skipped {len(summary['skipped'])} (already graded; --force to grade again)")
+    if seconds:
+        print(f"seconds per submission: mean {sum(seconds.values()) / len(seconds):.1f}, max {max(seconds.values()):.1f}")
+    for student, error in summary["failed"].items():
+        print(f"  FAILED {student}: {error}")
+    if summary["not_on_roster"]:
+        print("  not on the roster (not graded):", ", ".join(summary["not_on_roster"]))
+    print("details:", json.dumps({k: summary[k] for k in ("graded", "skipped")}))
+
+
+def collect_zip(assignment: str, archive: Path, root: Path = COURSE_ROOT) -> int:
+    """Put an LMS zip where nbgrader's zip_collect looks, and run it."""
+    if not archive.is_file():
+        print(f"error: {archive} does not exist", file=sys.stderr)
+        return 1
+    target = root / "downloaded" / assignment / "archive"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(archive, target / archive.name)
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    run = subprocess.run([str(nbgrader), "zip_collect", assignment, "--force"], cwd=root,
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        print(run.stdout + run.stderr, file=sys.stderr)
+        return run.returncode
+    found = sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{assignment}/*.ipynb"))
+    print(f"collected {len(found)} notebooks for {assignment}: {', '.join(sorted(set(found)))}")
+    return 0
 
 
 if __name__ == "__main__":

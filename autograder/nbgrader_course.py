@@ -73,3 +73,19 @@ def scratch_course(dest: Path, assignment_names: list[str], root: Path = COURSE_
     for name in assignment_names:
         shutil.copytree(root / "source" / name, dest / "source" / name)
     return dest
+
+
+def import_roster(csv_path: Path, root: Path = COURSE_ROOT) -> list[str]:
+    """Add or update the students of a roster CSV (columns id, first_name, last_name, email) in the
+    gradebook, like ``nbgrader db student import``; return their ids."""
+    import csv
+
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if rows and "id" not in rows[0]:
+        raise ValueError(f"{csv_path}: the roster needs an 'id' column (and optionally first_name, last_name, email)")
+    with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
+        for row in rows:
+            details = {k: (row.get(k) or None) for k in ("first_name", "last_name", "email")}
+            gradebook.update_or_create_student(row["id"].strip(), **details)
+    return [row["id"].strip() for row in rows]

@@ -33,16 +33,24 @@ def answer_cells(assignment: str, notebook: str) -> list[str]:
             if c.metadata.get("nbgrader", {}).get("solution")]
 
 
-def fixture_answers(assignment: str, notebook: str, fixture: Path | None) -> dict[str, str]:
+def _fixture_spec(fixture: Path | None, substitutions: dict | None = None) -> dict:
+    spec: dict = {}
+    if fixture is not None:                         # None: the instructor solution itself
+        text = fixture.read_text()
+        for key, value in (substitutions or {}).items():
+            text = text.replace("{" + key + "}", str(value))
+        exec(text, spec)
+    return spec
+
+
+def fixture_answers(assignment: str, notebook: str, fixture: Path | None, substitutions: dict | None = None) -> dict[str, str]:
     """Every answer cell of a fixture submission: the instructor solution, changed as the fixture says.
 
     A fixture module defines ``REPLACE = {grade_id: [(old, new), ...]}`` (each ``old`` must occur in
     the solution, so a fixture cannot silently go stale), ``APPEND = {grade_id: code}`` and/or
-    ``CODE = {grade_id: code}`` (the whole cell).
+    ``PREPEND = {grade_id: code}`` and/or ``CODE = {grade_id: code}`` (the whole cell).
     """
-    spec: dict = {}
-    if fixture is not None:                         # None: the instructor solution itself
-        exec(fixture.read_text(), spec)
+    spec = _fixture_spec(fixture, substitutions)
     answers = {gid: instructor_solution(assignment, notebook, gid) for gid in answer_cells(assignment, notebook)}
     for grade_id, edits in spec.get("REPLACE", {}).items():
         for old, new in edits:
@@ -51,6 +59,8 @@ def fixture_answers(assignment: str, notebook: str, fixture: Path | None) -> dic
             answers[grade_id] = answers[grade_id].replace(old, new)
     for grade_id, code in spec.get("APPEND", {}).items():
         answers[grade_id] += "\n" + code
+    for grade_id, code in spec.get("PREPEND", {}).items():
+        answers[grade_id] = code + answers[grade_id]
     answers.update({gid: code.strip() for gid, code in spec.get("CODE", {}).items()})
     return answers
 
@@ -110,3 +120,18 @@ def hidden_share(cell_scores) -> float:
     """The fraction of all points that hidden test cells carry."""
     hidden = sum(m for grade_id, (_, m) in cell_scores.items() if grade_id.endswith("_hidden"))
     return hidden / sum(m for _, m in cell_scores.values())
+
+
+def build_submission(assignment: str, notebook: str, fixture: Path | None, substitutions: dict | None = None):
+    """A whole submitted notebook from a fixture: its answers, plus ``TESTS = {grade_id: source}``
+    (test cells the student edited), ``DELETE = [grade_id, ...]`` (cells the student deleted) and
+    ``UNANSWERED = True`` (the release notebook untouched)."""
+    spec = _fixture_spec(fixture, substitutions)
+    if spec.get("UNANSWERED"):
+        return student_notebook(assignment, notebook, {})
+    nb = student_notebook(assignment, notebook, fixture_answers(assignment, notebook, fixture, substitutions))
+    for grade_id, code in spec.get("TESTS", {}).items():
+        _cell(nb, grade_id).source = code
+    deleted = set(spec.get("DELETE", []))
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted]
+    return nb

@@ -1,0 +1,123 @@
+"""What the grader needs to know of each assignment, read from its source notebook.
+
+- setup cells: lesson cells tagged ``grader-setup`` (imports, helpers, example tensors) that the
+  answers or the tests use; the grader runs the instructor's version of them, so a student who
+  edits or deletes them changes nothing;
+- answer cells (nbgrader solution cells) and the names each one defines;
+- test cells (nbgrader grade cells) with their points, hidden tests included (these never leave
+  the grader's process);
+- the torch operations the exercise forbids (blocked in the student's process).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder import COURSE_ROOT
+from autograder.notebook_code import strip_markers
+from course.checks import ACTIVATION_SHORTCUTS, POOLING_SHORTCUTS
+
+FORBIDDEN = {"01_pooling": POOLING_SHORTCUTS, "02_linear_activation": ACTIVATION_SHORTCUTS}
+SETUP_TAG = "grader-setup"
+
+
+@dataclass
+class Cell:
+    index: int
+    cell_id: str
+    kind: str                  # "setup", "answer", "test", "lesson"
+    code: str
+    grade_id: str | None = None
+    points: float = 0.0
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class NotebookSpec:
+    assignment: str
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+    forbidden: frozenset = frozenset()
+
+    @property
+    def tests(self) -> list[Cell]:
+        return [c for c in self.cells if c.kind == "test"]
+
+    @property
+    def answers(self) -> list[Cell]:
+        return [c for c in self.cells if c.kind == "answer"]
+
+    @property
+    def exports(self) -> list[str]:
+        return [name for cell in self.answers for name in cell.names]
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.tests)
+
+
+def _defined_names(code: str) -> tuple[str, ...]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ()
+    return tuple(node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                 and not node.name.startswith("_"))
+
+
+def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT) -> NotebookSpec:
+    source = nbformat.read(Path(root) / "source" / assignment / notebook, as_version=4)
+    spec = NotebookSpec(assignment, notebook, forbidden=frozenset(FORBIDDEN.get(assignment, ())))
+    for index, cell in enumerate(source.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        code = strip_markers(cell.source)
+        if meta.get("grade"):
+            spec.cells.append(Cell(index, cell.get("id", ""), "test", code, meta["grade_id"], float(meta.get("points", 0))))
+        elif meta.get("solution"):
+            spec.cells.append(Cell(index, cell.get("id", ""), "answer", code, meta["grade_id"],
+                                   names=_defined_names(code)))
+        elif SETUP_TAG in cell.metadata.get("tags", []):
+            spec.cells.append(Cell(index, cell.get("id", ""), "setup", code, meta.get("grade_id")))
+        else:
+            spec.cells.append(Cell(index, cell.get("id", ""), "lesson", code, meta.get("grade_id")))
+    return spec
+
+
+def load_assignment(assignment: str, root: Path = COURSE_ROOT) -> list[NotebookSpec]:
+    folder = Path(root) / "source" / assignment
+    return [load_notebook_spec(assignment, p.name, root) for p in sorted(folder.glob("*.ipynb"))]
+
+
+def student_cells(spec: NotebookSpec, submitted) -> list[tuple[str, str]]:
+    """The (label, code) cells the student's process runs, in notebook order: the instructor's setup
+    cells, the student's answer cells (the release stub where one is missing) and the cells the
+    student added; lesson cells that no answer or test needs, and all test cells, are left out."""
+    known_ids = {c.cell_id for c in spec.cells}
+    answers = {}
+    added_after: dict[str | None, list[str]] = {}
+    previous = None
+    for cell in submitted.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id"):
+            answers[meta["grade_id"]] = cell.source
+        elif not meta and cell.get("id") not in known_ids:
+            added_after.setdefault(previous, []).append(cell.source)
+        if cell.get("id") in known_ids:
+            previous = cell.get("id")
+    cells = [(f"your cell before the lesson", code) for code in added_after.get(None, [])]
+    for cell in spec.cells:
+        if cell.kind == "setup":
+            cells.append((f"setup cell {cell.index}", cell.code))
+        elif cell.kind == "answer":
+            cells.append((f"answer cell {cell.grade_id}",
+                          answers.get(cell.grade_id, "raise NotImplementedError('this answer cell is missing')")))
+        cells += [(f"your cell after cell {cell.index}", code) for code in added_after.get(cell.cell_id, [])]
+    return cells

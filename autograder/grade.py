@@ -1,0 +1,298 @@
+"""Grade submissions: each notebook's code in its own sandboxed process, each test in the grader's.
+
+For one notebook of one student (:func:`grade_notebook`):
+
+1. the student's process (see :mod:`autograder.student_process`) starts in the sandbox and runs
+   the instructor's setup cells, the student's answer cells and any cells the student added;
+2. the grader's process runs the instructor's setup cells and then every test cell of the source
+   notebook — hidden tests included, restored whatever the student did to them — with stand-ins
+   for the student's functions and classes (:mod:`autograder.remote`). All comparisons happen
+   here, in a process that never ran the student's code;
+3. a test earns its points if it runs without an exception; otherwise it earns nothing, with the
+   exception's message as the reason. If the student's process ended, ran out of time or memory,
+   every remaining test earns nothing with that reason.
+
+:func:`grade_all` runs many submissions over a pool of worker processes, and only the parent
+process writes results: a JSON file per submission (written atomically, so an interrupted run
+keeps what finished), the nbgrader gradebook and an HTML feedback report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder import COURSE_ROOT
+from autograder.assignments import NotebookSpec, load_assignment, student_cells
+
+
+@dataclass
+class Limits:
+    """Per notebook: seconds for its cells to run, seconds per call, memory of its process."""
+
+    cell_seconds: float = 120.0
+    call_seconds: float = 30.0
+    memory_bytes: int = 6 * 1024**3
+    output_bytes: int = 10 * 1024**2
+    sandbox: bool = True
+
+
+@dataclass
+class TestResult:
+    grade_id: str
+    score: float
+    max_score: float
+    reason: str = ""
+
+
+@dataclass
+class NotebookResult:
+    notebook: str
+    tests: list[TestResult] = field(default_factory=list)
+    cell_errors: list[dict] = field(default_factory=list)
+    ended: str = ""
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_score for t in self.tests)
+
+
+def _run_trusted(code: str, namespace: dict, label: str) -> None:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        exec(compile(code, label, "exec"), namespace)
+
+
+def _reason(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data_dir: Path,
+                   limits: Limits) -> NotebookResult:
+    """Grade one submitted notebook against ``spec`` (see the module docstring)."""
+    from autograder.remote import StudentProcess, StudentProcessGone, stand_in
+
+    start = time.perf_counter()
+    result = NotebookResult(spec.name)
+    try:
+        submitted = nbformat.read(submitted_path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - not a notebook at all
+        result.ended = f"the notebook could not be read ({_reason(exc)})"
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, result.ended) for t in spec.tests]
+        return result
+
+    namespace: dict = {"__name__": "__main__"}
+    for cell in spec.cells:
+        if cell.kind == "setup":
+            _run_trusted(cell.code, namespace, f"setup cell {cell.index}")
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    student = StudentProcess(workdir, data_dir, memory_bytes=limits.memory_bytes, call_seconds=limits.call_seconds,
+                             sandbox_on=limits.sandbox, output_limit=limits.output_bytes)
+    try:
+        try:
+            ready = student.run(student_cells(spec, submitted), spec.exports, spec.forbidden, limits.cell_seconds)
+            result.cell_errors = [e for e in ready.get("errors", []) if isinstance(e, dict)][:20]
+            for name, kind in dict(ready.get("exports", {})).items():
+                if name in spec.exports and kind in ("callable", "class"):
+                    namespace[name] = stand_in(student, name, kind)
+        except StudentProcessGone as gone:
+            result.ended = str(gone)
+        for test in spec.tests:
+            if student.gone:
+                result.ended = result.ended or student.gone
+                result.tests.append(TestResult(test.grade_id, 0.0, test.points, student.gone))
+                continue
+            try:
+                _run_trusted(test.code, namespace, test.grade_id)
+                result.tests.append(TestResult(test.grade_id, test.points, test.points))
+            except StudentProcessGone as gone:
+                result.ended = str(gone)
+                result.tests.append(TestResult(test.grade_id, 0.0, test.points, str(gone)))
+            except BaseException as exc:  # noqa: BLE001 - a failed test, whatever it raised
+                result.tests.append(TestResult(test.grade_id, 0.0, test.points, _reason(exc)))
+    finally:
+        student.close()
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# -- one submission in a worker process ---------------------------------------------------------
+
+_WORKER_STATE: dict = {}
+
+
+def _worker_init() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")            # the grader's own setup cells may plot; nothing is shown
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def grade_submission(job: dict) -> dict:
+    """Grade every notebook of one (student, assignment); runs in a worker process."""
+    root, student, assignment = Path(job["root"]), job["student"], job["assignment"]
+    specs = _WORKER_STATE.setdefault((str(root), assignment), load_assignment(assignment, root))
+    limits = Limits(**job["limits"])
+    folder = root / "submitted" / student / assignment
+    start = time.perf_counter()
+    notebooks = []
+    with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as scratch:
+        for spec in specs:
+            workdir = Path(scratch) / Path(spec.name).stem
+            notebooks.append(grade_notebook(spec, folder / spec.name, workdir, Path(job["data_dir"]), limits))
+    return {"student": student, "assignment": assignment, "seconds": time.perf_counter() - start,
+            "notebooks": [asdict(nb) for nb in notebooks]}
+
+
+# -- the parent: discovery, results, gradebook, feedback ---------------------------------------
+
+def results_path(root: Path, student: str, assignment: str) -> Path:
+    return root / "autograded" / student / assignment / "results.json"
+
+
+def write_json_atomically(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.part")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+def find_submissions(root: Path, assignment: str) -> list[str]:
+    folder = root / "submitted"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
+
+
+def roster(root: Path) -> list[str]:
+    from autograder.nbgrader_course import load_config
+    from nbgrader.api import Gradebook
+
+    with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
+        return sorted(s.id for s in gradebook.students)
+
+
+def record_in_gradebook(root: Path, result: dict) -> None:
+    """Write one submission's scores into nbgrader's gradebook (only ever called by the parent)."""
+    from autograder.nbgrader_course import generate, load_config
+    from nbgrader.api import Gradebook, MissingEntry
+
+    db_url = load_config(root).CourseDirectory.db_url
+    student, assignment = result["student"], result["assignment"]
+    with Gradebook(db_url) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except MissingEntry:
+            generate(assignment, root)
+        try:
+            gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            gradebook.add_submission(assignment, student)
+        timestamp = root / "submitted" / student / assignment / "timestamp.txt"
+        submission = gradebook.find_submission(assignment, student)
+        if timestamp.exists():
+            from nbgrader.utils import parse_utc
+            submission.timestamp = parse_utc(timestamp.read_text().strip())
+        for notebook in result["notebooks"]:
+            name = Path(notebook["notebook"]).stem
+            for test in notebook["tests"]:
+                grade = gradebook.find_grade(test["grade_id"], name, assignment, student)
+                grade.auto_score = test["score"]
+                grade.manual_score = None
+        gradebook.db.commit()
+
+
+def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpec]) -> None:
+    """The submitted notebooks with the source's test cells restored and each test's outcome as its
+    output, in autograded/ where nbgrader's formgrader shows them."""
+    for notebook, spec in zip(result["notebooks"], specs):
+        source_path = root / "submitted" / result["student"] / result["assignment"] / spec.name
+        try:
+            nb = nbformat.read(source_path, as_version=4)
+        except Exception:  # noqa: BLE001
+            continue
+        outcome = {t["grade_id"]: t for t in notebook["tests"]}
+        tests = {c.grade_id: c for c in spec.tests}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in tests and cell.cell_type == "code":
+                cell.outputs = []
+                text = "passed" if not outcome[grade_id]["reason"] else outcome[grade_id]["reason"]
+                cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                           text=f"{outcome[grade_id]['score']:g} / {outcome[grade_id]['max_score']:g}: {text}\n"))
+        out = root / "autograded" / result["student"] / result["assignment"] / spec.name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out)
+
+
+def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] | None = None,
+              workers: int | None = None, force: bool = False, limits: Limits | None = None,
+              progress: bool = True) -> dict:
+    """Grade every submission of ``assignment`` (or just ``students``); return a summary dict."""
+    import multiprocessing
+
+    from autograder.feedback import write_feedback
+    from course.paths import data_dir
+
+    root = Path(root)
+    limits = limits or Limits()
+    specs = load_assignment(assignment, root)
+    enrolled = set(roster(root))
+    found = find_submissions(root, assignment) if students is None else list(students)
+    unknown = sorted(set(found) - enrolled)
+    todo, skipped = [], []
+    for student in sorted(set(found) & enrolled):
+        (skipped if results_path(root, student, assignment).exists() and not force else todo).append(student)
+    summary = {"assignment": assignment, "graded": [], "failed": {}, "skipped": skipped,
+               "not_on_roster": unknown, "seconds": {}}
+    jobs = [{"root": str(root), "student": s, "assignment": assignment, "data_dir": str(data_dir()),
+             "limits": asdict(limits)} for s in todo]
+    if not jobs:
+        return summary
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    from tqdm.auto import tqdm
+
+    context = multiprocessing.get_context("fork")        # workers inherit the imported modules
+    with context.Pool(workers, initializer=_worker_init) as pool, \
+            tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
+        for result in pool.imap_unordered(_grade_safely, jobs):
+            student = result["student"]
+            if "error" in result:
+                summary["failed"][student] = result["error"]
+            else:
+                write_json_atomically(results_path(root, student, assignment), result)
+                record_in_gradebook(root, result)
+                write_autograded_notebooks(root, result, specs)
+                write_feedback(root, result)
+                summary["graded"].append(student)
+                summary["seconds"][student] = round(result["seconds"], 2)
+            bar.update(1)
+    return summary
+
+
+def _grade_safely(job: dict) -> dict:
+    try:
+        return grade_submission(job)
+    except Exception as exc:  # noqa: BLE001 - the grader's own failure for this one submission
+        return {"student": job["student"], "assignment": job["assignment"], "error": _reason(exc)}
+
+
+def clean_results(root: Path, assignment: str, student: str) -> None:
+    shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)

@@ -1,0 +1,214 @@
+"""The student's side of grading: runs inside the sandbox, never in the grader's process.
+
+    python -m autograder.student_process READ_FD WRITE_FD
+
+It receives the notebook's code to run (the lesson cells the tests need, the student's answer
+cells and any cells the student added), blocks the torch operations the exercise forbids at the
+dispatcher level, runs the cells, and then answers the grader's requests: call this function,
+read this attribute, run backward. What it sends back are values — tensors and plain data — that
+the grader checks in its own process, which never runs the student's code.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import resource
+import signal
+import sys
+import traceback
+
+import torch
+from torch import nn
+
+from autograder import wire
+
+
+def block_operations(names) -> object:
+    """Make the named ATen operations raise, whoever calls them (functional, nn, torch.ops)."""
+    library = torch.library.Library("aten", "IMPL")
+
+    def blocked(name):
+        def kernel(*args, **kwargs):
+            raise RuntimeError(f"aten::{name} is not allowed in this exercise: build it from tensor primitives")
+        return kernel
+
+    for name in names:
+        for key in ("CPU", "CUDA", "Meta"):
+            try:
+                library.impl(name, blocked(name), key)
+            except Exception:  # noqa: BLE001 - an op without that kernel or overload: nothing to block
+                pass
+    return library
+
+
+def describe(exc: BaseException) -> dict:
+    return {"type": type(exc).__name__, "message": str(exc)[:2000],
+            "builtin": getattr(builtins, type(exc).__name__, None) is type(exc)}
+
+
+class Student:
+    """The student's namespace and the objects handed to the grader by handle."""
+
+    def __init__(self):
+        self.namespace = {"__name__": "__main__"}
+        self.objects: dict[int, object] = {}
+        self.calls: dict[int, tuple[list, list]] = {}
+
+    # -- values going out -------------------------------------------------------------------
+    def handle(self, obj) -> int:
+        self.objects[id(obj)] = obj
+        return id(obj)
+
+    def module_spec(self, module):
+        name = type(module).__name__
+        if getattr(nn, name, None) is not type(module) or name not in wire.MODULE_ARGUMENTS:
+            return None
+        args = {a: getattr(module, a) for a in wire.MODULE_ARGUMENTS[name]}
+        if name in wire.HAS_BIAS:
+            args["bias"] = module.bias is not None
+        spec = {"__module__": name, "args": args, "training": module.training}
+        if name == "Sequential":
+            spec["children"] = [self.encode(child, []) for child in module]
+        else:
+            spec["state"] = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        return spec
+
+    def encode(self, value, inputs):
+        if isinstance(value, torch.Tensor):
+            for i, given in enumerate(inputs):
+                if value is given:
+                    return {"__arg__": i}
+            if type(value) is not torch.Tensor:
+                return {"__invalid__": f"a {type(value).__name__} (a Tensor subclass)"}
+            return value.detach().cpu()
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.encode(v, inputs) for v in value)
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            return {k: self.encode(v, inputs) for k, v in value.items()}
+        if isinstance(value, torch.dtype):
+            return {"__dtype__": str(value).removeprefix("torch.")}
+        if isinstance(value, torch.Size):
+            return tuple(value)
+        if isinstance(value, nn.Module):
+            spec = self.module_spec(value)
+            if spec is not None:
+                return spec
+        kind = "class" if isinstance(value, type) else "module" if isinstance(value, nn.Module) else \
+            "callable" if callable(value) else "object"
+        return {"__remote__": self.handle(value), "kind": kind, "class": type(value).__name__}
+
+    # -- values coming in --------------------------------------------------------------------
+    def decode(self, value, tensors):
+        if isinstance(value, dict):
+            if "__tensor__" in value:
+                return tensors[value["__tensor__"]]
+            if "__handle__" in value:
+                return self.objects[value["__handle__"]]
+            if "__dtype__" in value:
+                return getattr(torch, value["__dtype__"])
+            return {k: self.decode(v, tensors) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.decode(v, tensors) for v in value)
+        return value
+
+    def target(self, request):
+        if "export" in request:
+            return self.namespace[request["export"]]
+        obj = self.objects[request["handle"]]
+        return getattr(obj, request["method"]) if request.get("method") else obj
+
+    # -- requests ------------------------------------------------------------------------------
+    def call(self, request):
+        leaves, tensors = [], []
+        for tensor, needs_grad in zip(request["tensors"], request["requires_grad"]):
+            if needs_grad:
+                leaf = tensor.requires_grad_()
+                leaves.append(leaf)
+                tensor = leaf.clone()        # behaves like the grader's (possibly non-leaf) input
+            else:
+                leaves.append(None)
+            tensors.append(tensor)
+        versions = [t._version for t in tensors]
+        args = self.decode(request["args"], tensors)
+        kwargs = self.decode(request["kwargs"], tensors)
+        result = self.target(request)(*args, **kwargs)
+        mutated = {i: t.detach().clone() for i, t in enumerate(tensors) if t._version != versions[i]}
+        reply = {"result": self.encode(result, tensors), "mutated": mutated}
+        if any(leaf is not None for leaf in leaves):
+            outputs = [r for r in (result if isinstance(result, (tuple, list)) else [result])
+                       if isinstance(r, torch.Tensor)]
+            self.calls[request["call"]] = (leaves, outputs)
+        return reply
+
+    def backward(self, request):
+        leaves, outputs = self.calls.pop(request["call"])
+        pairs = [(o, g) for o, g in zip(outputs, request["grads"]) if g is not None and o.requires_grad]
+        wanted = [leaf for leaf in leaves if leaf is not None]
+        grads = torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True) \
+            if pairs and wanted else [None] * len(wanted)
+        it = iter(grads)
+        return {"grads": [None if leaf is None else next(it) for leaf in leaves]}
+
+    def getattr(self, request):
+        return {"result": self.encode(getattr(self.objects[request["handle"]], request["name"]), [])}
+
+    def repr(self, request):
+        return {"result": repr(self.objects[request["handle"]])}
+
+
+def limit_output(path: str, max_bytes: int) -> None:
+    """Send the notebook's printing to a file that cannot grow beyond ``max_bytes``."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # writes past the limit fail instead of killing
+    log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    sys.stdout = os.fdopen(1, "w", buffering=1, errors="replace")
+    sys.stderr = os.fdopen(2, "w", buffering=1, errors="replace")
+
+
+def run_cells(student: Student, cells) -> list[dict]:
+    """Run each (label, code) like a notebook kernel would; return the errors, one per failing cell."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance(user_ns=student.namespace)
+    errors = []
+    for label, code in cells:
+        try:
+            result = shell.run_cell(code, store_history=False, silent=True)
+            error = result.error_before_exec or result.error_in_exec
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: the cell failed
+            error = exc
+        if error is not None:
+            errors.append({"cell": label, **describe(error)})
+    return errors
+
+
+def main(read_fd: int, write_fd: int) -> int:
+    job = wire.receive(read_fd)
+    limit_output(job["output_file"], job["output_limit"])
+    torch.set_num_threads(1)
+    student = Student()
+    student._library = block_operations(job["forbidden"])
+    errors = run_cells(student, job["cells"])
+    exports = {}
+    for name in job["exports"]:
+        value = student.namespace.get(name)
+        exports[name] = "missing" if value is None else "class" if isinstance(value, type) else \
+            "callable" if callable(value) else "value"
+    wire.send(write_fd, {"ready": True, "errors": errors, "exports": exports})
+    handlers = {"call": student.call, "backward": student.backward, "getattr": student.getattr, "repr": student.repr}
+    while True:
+        request = wire.receive(read_fd)
+        try:
+            reply = handlers[request["op"]](request)
+        except BaseException as exc:  # noqa: BLE001 - the student's error is the reply
+            reply = {"error": describe(exc), "trace": traceback.format_exc(limit=-3)[-1500:]}
+        wire.send(write_fd, reply)
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))

@@ -1,0 +1,170 @@
+"""The grading pipeline on hostile submissions: every score exact, every other grade intact.
+
+All fixtures in tests/submissions/hostile/ are graded together, in parallel, in the sandbox, in a
+scratch course; a TCP listener on the grader's loopback checks that nothing reaches the network.
+"""
+
+import csv
+import json
+import socket
+import sqlite3
+import threading
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder.__main__ import collect_zip
+from autograder.feedback import export_grades
+from autograder.grade import Limits, grade_all, results_path
+from autograder.nbgrader_course import generate, import_roster, scores, scratch_course
+from grading import SUBMISSIONS, build_submission
+
+ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
+VISIBLE = {"test_leaky_relu_visible", "test_module_visible"}
+LIMITS = Limits(cell_seconds=25, call_seconds=15, memory_bytes=3 * 1024**3)
+
+# submission → (score out of 16, a phrase the reason for lost points must contain)
+EXPECTED = {
+    "solution": (16.0, None),
+    "partly_wrong": (12.0, "gradient"),
+    "unanswered": (0.0, "NotImplementedError"),
+    "syntax_error": (0.0, "not defined"),
+    "exception_at_import": (0.0, "not defined"),
+    "endless_loop": (0.0, "time limit exceeded"),
+    "os_exit": (0.0, "exit code 3"),
+    "sys_exit": (0.0, "not defined"),
+    "segfault": (0.0, "signal SIGSEGV"),
+    "memory_hog": (0.0, "not defined"),
+    "huge_output": (16.0, None),
+    "edited_test_cell": (0.0, "element 0 is"),
+    "deleted_test_cell": (0.0, "element 0 is"),
+    "calls_torch": (0.0, "aten::leaky_relu is not allowed"),
+    "patches_torch_and_checks": (0.0, "element 1 is"),
+    "shell_reconfigured": (0.0, "element 0 is"),
+    "reads_solutions_writes_gradebook": (0.0, "not defined"),
+    "reaches_network": (16.0, None),
+}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = scratch_course(tmp_path_factory.mktemp("pipeline") / "course", [ASSIGNMENT])
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.5)
+    received, stop = [], threading.Event()
+
+    def listen():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+                received.append(connection.recv(1000))
+                connection.close()
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    names = sorted(p.stem for p in (SUBMISSIONS / "hostile").glob("*.py"))
+    assert set(names) == set(EXPECTED), "every hostile fixture needs an expected score"
+    (root / "roster.csv").write_text("id,first_name,last_name,email\n" + "".join(f"{n},,,\n" for n in names))
+    import_roster(root / "roster.csv", root)
+    generate(ASSIGNMENT, root)
+    for name in names:
+        folder = root / "submitted" / name / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nb = build_submission(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "hostile" / f"{name}.py",
+                              {"PORT": listener.getsockname()[1]})
+        nbformat.write(nb, folder / NOTEBOOK)
+    summary = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
+    stop.set()
+    thread.join()
+    listener.close()
+    return {"root": root, "summary": summary, "received": received}
+
+
+def _results(root, student):
+    return json.loads(results_path(root, student, ASSIGNMENT).read_text())["notebooks"][0]
+
+
+@pytest.mark.slow
+def test_every_submission_graded(course):
+    summary = course["summary"]
+    assert summary["failed"] == {} and sorted(summary["graded"]) == sorted(EXPECTED)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_exact_score_and_reason(course, name):
+    score, phrase = EXPECTED[name]
+    result = _results(course["root"], name)
+    assert sum(t["score"] for t in result["tests"]) == score
+    reasons = " | ".join(t["reason"] for t in result["tests"] if t["reason"])
+    if phrase is None:
+        assert reasons == ""
+    else:
+        assert phrase in reasons
+    # the gradebook holds exactly the same scores
+    gradebook = scores(ASSIGNMENT, name, course["root"])
+    assert {gid: s for gid, (s, _) in gradebook.items()} == {t["grade_id"]: t["score"] for t in result["tests"]}
+
+
+@pytest.mark.slow
+def test_nothing_reached_the_network(course):
+    assert course["received"] == []
+
+
+@pytest.mark.slow
+def test_gradebook_and_source_untouched_by_students(course):
+    root = course["root"]
+    with sqlite3.connect(root / "gradebook.db") as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    source = (root / "source" / ASSIGNMENT / NOTEBOOK).read_text()
+    assert "BEGIN SOLUTION" in source            # still the instructor's notebook
+    assert _results(root, "reads_solutions_writes_gradebook")["cell_errors"] == []
+
+
+@pytest.mark.slow
+def test_feedback_has_reasons_and_no_hidden_tests(course):
+    root = course["root"]
+    html = (root / "feedback" / "partly_wrong" / ASSIGNMENT / "feedback.html").read_text()
+    assert "12 / 16" in html and "gradient" in html
+    for hidden_fragment in ("BEGIN HIDDEN", "_random_values", "_expected(", "struct.unpack"):
+        assert hidden_fragment not in html
+    ended = (root / "feedback" / "endless_loop" / ASSIGNMENT / "feedback.html").read_text()
+    assert "stopped early" in ended and "time limit" in ended
+
+
+@pytest.mark.slow
+def test_export_is_one_row_per_student_with_scores(course, tmp_path):
+    rows = list(csv.DictReader(open(export_grades(course["root"], tmp_path / "grades.csv"))))
+    by_student = {r["student_id"]: r for r in rows if r["assignment"] == ASSIGNMENT}
+    assert set(by_student) == set(EXPECTED)
+    for name, (score, _) in EXPECTED.items():
+        assert float(by_student[name]["score"]) == score and float(by_student[name]["max_score"]) == 16.0
+
+
+@pytest.mark.slow
+def test_rerun_skips_and_forcing_one_changes_no_other(course):
+    root = course["root"]
+    before = {name: scores(ASSIGNMENT, name, root) for name in EXPECTED}
+    again = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
+    assert again["graded"] == [] and sorted(again["skipped"]) == sorted(EXPECTED)
+    forced = grade_all(ASSIGNMENT, root, students=["partly_wrong"], force=True, workers=1, limits=LIMITS,
+                       progress=False)
+    assert forced["graded"] == ["partly_wrong"]
+    assert {name: scores(ASSIGNMENT, name, root) for name in EXPECTED} == before
+
+
+@pytest.mark.slow
+def test_lms_zip_is_collected_into_nbgraders_layout(tmp_path):
+    root = scratch_course(tmp_path / "course", [ASSIGNMENT])
+    generate(ASSIGNMENT, root)
+    archive = tmp_path / "lms-download.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for student in ("ada", "grace"):
+            bundle.writestr(f"{student}__{NOTEBOOK}", nbformat.writes(build_submission(ASSIGNMENT, NOTEBOOK, None)))
+    assert collect_zip(ASSIGNMENT, archive, root) == 0
+    assert sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{ASSIGNMENT}/{NOTEBOOK}")) == ["ada", "grace"]

@@ -1,0 +1,41 @@
+"""The sandboxed pipeline gives every fixture of the pooling and LeNet exercises exactly the score
+that plain nbgrader gives it (asserted in test_pooling_grading.py and test_lenet_grading.py)."""
+
+import json
+
+import nbformat
+import pytest
+
+import test_lenet_grading
+import test_pooling_grading
+from autograder.grade import Limits, grade_all, results_path
+from autograder.nbgrader_course import generate, import_roster, scratch_course
+from grading import SUBMISSIONS, build_submission
+
+CASES = {
+    "01_pooling": ("pooling.ipynb", "pooling", test_pooling_grading.EXPECTED),
+    "03_lenet": ("lenet.ipynb", "lenet", test_lenet_grading.EXPECTED),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", sorted(CASES))
+def test_same_scores_as_nbgrader(assignment, tmp_path):
+    notebook, fixture_dir, expected = CASES[assignment]
+    root = scratch_course(tmp_path / "course", [assignment])
+    (root / "roster.csv").write_text("id\n" + "\n".join(expected) + "\n")
+    import_roster(root / "roster.csv", root)
+    generate(assignment, root)
+    for name in expected:
+        fixture = None if name == "solution" else SUBMISSIONS / fixture_dir / f"{name}.py"
+        nb = build_submission(assignment, notebook, fixture) if name != "unanswered" else \
+            nbformat.read(root / "release" / assignment / notebook, as_version=4)
+        folder = root / "submitted" / name / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    summary = grade_all(assignment, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
+    assert summary["failed"] == {}
+    for name, (score, failures) in expected.items():
+        tests = json.loads(results_path(root, name, assignment).read_text())["notebooks"][0]["tests"]
+        assert sum(t["score"] for t in tests) == score, name
+        assert {t["grade_id"] for t in tests if t["score"] < t["max_score"]} == failures, name
