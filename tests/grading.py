@@ -135,3 +135,29 @@ def build_submission(assignment: str, notebook: str, fixture: Path | None, subst
     deleted = set(spec.get("DELETE", []))
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted]
     return nb
+
+
+def grading_tests(assignment: str, notebook: str, fixture_dir: str, expected: dict, every_cell: set[str],
+                  max_score: float, env: dict | None = None):
+    """The fixture and tests every nbgrader grading module shares: grade all fixtures once (module
+    scope), then one test per fixture asserting its exact score and failed cells, and one that
+    hidden tests carry most of the points. Assign the three to module-level names."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def graded(tmp_path_factory):
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in (env or {}).items():
+                patch.setenv(key, value)
+            return grade_fixture_set(tmp_path_factory.mktemp("course"), assignment, notebook, fixture_dir, expected)
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("name", sorted(expected))
+    def test_score(graded, name):
+        assert_graded(graded[name], every_cell, max_score, *expected[name])
+
+    @pytest.mark.slow
+    def test_hidden_tests_carry_most_points(graded):
+        assert hidden_share(graded["solution"]) > 0.8
+
+    return graded, test_score, test_hidden_tests_carry_most_points

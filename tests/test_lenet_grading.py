@@ -1,8 +1,6 @@
 """The LeNet-5 assembly exercise graded through nbgrader (training shortened with COURSE_EPOCHS=1)."""
 
-import pytest
-
-from grading import assert_graded, grade_fixture_set, hidden_share
+from grading import grading_tests
 
 ASSIGNMENT, NOTEBOOK = "03_lenet", "lenet.ipynb"
 MAX_SCORE = 7.0
@@ -19,19 +17,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COURSE_EPOCHS", "1")          # the lesson's training is not graded: keep it short
-        return grade_fixture_set(tmp_path_factory.mktemp("course"), ASSIGNMENT, NOTEBOOK, "lenet", EXPECTED)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_score(graded, name):
-    assert_graded(graded[name], EVERY_CELL, MAX_SCORE, *EXPECTED[name])
-
-
-@pytest.mark.slow
-def test_hidden_tests_carry_most_points(graded):
-    assert hidden_share(graded["solution"]) > 0.8
+# The lesson's training is not graded: COURSE_EPOCHS=1 keeps it short.
+graded, test_score, test_hidden_tests_carry_most_points = grading_tests(
+    ASSIGNMENT, NOTEBOOK, "lenet", EXPECTED, EVERY_CELL, MAX_SCORE, env={"COURSE_EPOCHS": "1"})

@@ -1,9 +1,7 @@
 """The pooling exercise graded through nbgrader: full marks for the solution, lost points for each
 plausible wrong answer, nothing for calling or patching torch. Every score is asserted exactly."""
 
-import pytest
-
-from grading import assert_graded, grade_fixture_set, hidden_share
+from grading import grading_tests
 
 ASSIGNMENT, NOTEBOOK = "01_pooling", "pooling.ipynb"
 MAX_SCORE = 30.0
@@ -40,17 +38,5 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_fixture_set(tmp_path_factory.mktemp("course"), ASSIGNMENT, NOTEBOOK, "pooling", EXPECTED)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_score(graded, name):
-    assert_graded(graded[name], EVERY_CELL, MAX_SCORE, *EXPECTED[name])
-
-
-@pytest.mark.slow
-def test_hidden_tests_carry_most_points(graded):
-    assert hidden_share(graded["solution"]) > 0.8
+graded, test_score, test_hidden_tests_carry_most_points = grading_tests(
+    ASSIGNMENT, NOTEBOOK, "pooling", EXPECTED, EVERY_CELL, MAX_SCORE)

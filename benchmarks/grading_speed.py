@@ -1,0 +1,83 @@
+"""Grade the same submissions of the full assignment set twice, in one run: with this pipeline
+(parallel, sandboxed, lesson cells skipped) and with plain sequential ``nbgrader autograde``.
+Prints seconds per submission for both and the ratio.
+
+    .venv/bin/python benchmarks/grading_speed.py [--submissions 20] [--workers N] [--epochs 1]
+
+A submission is one student's three notebooks (pooling, linear and activations, LeNet-5); the
+students alternate between the instructor's solutions and plausible wrong answers. Both graders
+see the same COURSE_EPOCHS (default 1: plain nbgrader runs the LeNet lesson's training, the
+pipeline does not; with the notebook's own default of 10 epochs plain nbgrader is far slower).
+Goal: ≥ 4× on 2 cores.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+from autograder.grade import Limits, grade_all  # noqa: E402
+from autograder.nbgrader_course import api, generate, import_roster, scratch_course  # noqa: E402
+from grading import SUBMISSIONS, build_submission  # noqa: E402
+
+ASSIGNMENTS = {"01_pooling": ("pooling.ipynb", "pooling"), "02_linear_activation": ("linear_activation.ipynb", "leaky_relu"),
+               "03_lenet": ("lenet.ipynb", "lenet")}
+
+
+def make_course(where: Path, submissions: int) -> tuple[Path, list[str]]:
+    root = scratch_course(where, list(ASSIGNMENTS))
+    students = [f"student{i:02d}" for i in range(submissions)]
+    (root / "roster.csv").write_text("id\n" + "\n".join(students) + "\n")
+    import_roster(root / "roster.csv", root)
+    for assignment, (notebook, fixture_dir) in ASSIGNMENTS.items():
+        generate(assignment, root)
+        wrong = sorted((SUBMISSIONS / fixture_dir).glob("*.py"))
+        for i, student in enumerate(students):
+            fixture = None if i % 2 == 0 else wrong[(i // 2) % len(wrong)]
+            folder = root / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(build_submission(assignment, notebook, fixture), folder / notebook)
+    return root, students
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=1)
+    args = parser.parse_args()
+    os.environ["COURSE_EPOCHS"] = str(args.epochs)
+    with tempfile.TemporaryDirectory() as tmp:
+        root, students = make_course(Path(tmp) / "course", args.submissions)
+        n = len(students)
+        print(f"{n} submissions × {len(ASSIGNMENTS)} notebooks; {os.cpu_count()} cores; COURSE_EPOCHS={args.epochs}",
+              flush=True)
+
+        start = time.perf_counter()
+        for assignment in ASSIGNMENTS:
+            summary = grade_all(assignment, root, workers=args.workers, limits=Limits(), progress=False)
+            assert not summary["failed"], summary["failed"]
+        ours = time.perf_counter() - start
+        print(f"pipeline (parallel, sandboxed):     {ours:8.1f} s  {ours / n:6.2f} s per submission", flush=True)
+
+        start = time.perf_counter()
+        nbgrader = api(root)
+        for assignment in ASSIGNMENTS:
+            for student in students:
+                result = nbgrader.autograde(assignment, student, force=True, create=False)
+                assert result["success"], result.get("error")
+        plain = time.perf_counter() - start
+        print(f"plain nbgrader autograde (serial):  {plain:8.1f} s  {plain / n:6.2f} s per submission", flush=True)
+    print(f"ratio {plain / ours:.1f}× (goal ≥ 4× on 2 cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
