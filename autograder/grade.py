@@ -216,6 +216,7 @@ def record_in_gradebook(root: Path, result: dict) -> None:
                 grade = gradebook.find_grade(test["grade_id"], name, assignment, student)
                 grade.auto_score = test["score"]
                 grade.manual_score = None
+                grade.needs_manual_grade = False
         gradebook.db.commit()
 
 

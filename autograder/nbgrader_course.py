@@ -69,6 +69,7 @@ def scores(assignment: str, student: str, root: Path = COURSE_ROOT) -> dict[str,
 def scratch_course(dest: Path, assignment_names: list[str], root: Path = COURSE_ROOT) -> Path:
     """A throwaway course directory in ``dest`` with the given source assignments and the config."""
     dest.mkdir(parents=True, exist_ok=True)
+    (dest / "exchange").mkdir(exist_ok=True)
     shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
     for name in assignment_names:
         shutil.copytree(root / "source" / name, dest / "source" / name)

@@ -1,0 +1,182 @@
+"""The course in a real browser: JupyterLab with nbgrader, driven by Playwright in Debian's Chromium.
+
+A JupyterLab server (127.0.0.1 only, a fresh token) is started on a scratch copy of the course and
+stopped at the end. The student opens the released LeakyReLU notebook, runs it, sees the plots and
+the failing visible tests, writes a correct answer, sees the tests pass and Validate succeed. The
+instructor opens the formgrader and sees the scores of submissions graded by the pipeline.
+Screenshots of the key moments are saved in test-artifacts/browser/.
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import COURSE_ROOT
+from autograder.grade import Limits, grade_all
+from autograder.nbgrader_course import generate, import_roster, scratch_course
+from grading import SUBMISSIONS, build_submission, instructor_solution
+
+pytestmark = pytest.mark.slow
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = COURSE_ROOT / "test-artifacts" / "browser"
+ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (./kit test installs it)", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright's launch options: Debian's Chromium, no network chatter, no GPU."""
+    return {"executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    return {"viewport": {"width": 1400, "height": 1000}}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A scratch course: released notebooks, a roster, and two submissions graded by the pipeline."""
+    root = scratch_course(tmp_path_factory.mktemp("lab") / "course", ["01_pooling", ASSIGNMENT, "03_lenet"])
+    shutil.copy(COURSE_ROOT / "students.csv", root / "students.csv")
+    import_roster(root / "students.csv", root)
+    for assignment in ("01_pooling", ASSIGNMENT, "03_lenet"):
+        generate(assignment, root)
+    for student, fixture in (("ada", None), ("alan", SUBMISSIONS / "hostile" / "partly_wrong.py")):
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, fixture), folder / NOTEBOOK)
+    summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
+    assert sorted(summary["graded"]) == ["ada", "alan"]
+    return root
+
+
+@pytest.fixture(scope="module")
+def lab(course, tmp_path_factory):
+    """JupyterLab on the scratch course; yields (base URL, token); stopped afterwards."""
+    settings = tmp_path_factory.mktemp("lab-settings")
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    # Render every cell (not only those in view), so that the test can find their outputs.
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    news = settings / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')   # no news pop-up
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update(JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTER_RUNTIME_DIR=str(tmp_path_factory.mktemp("runtime")))
+    log = open(tmp_path_factory.mktemp("lab-log") / "lab.log", "w")
+    server = subprocess.Popen([str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
+                               f"--port={port}", f"--IdentityProvider.token={token}",
+                               f"--ServerApp.root_dir={course}"] + (["--allow-root"] if os.geteuid() == 0 else []),
+                              cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"JupyterLab did not start: see {log.name}")
+            time.sleep(0.5)
+    yield base, token
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    log.close()
+
+
+def _shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _cell_containing(page, text):
+    return page.locator(".jp-Cell", has=page.locator(".jp-InputArea", has_text=text)).first
+
+
+def _run_cell(page, cell):
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+
+
+def test_student_runs_answers_and_validates(lab, page):
+    base, token = lab
+    page.set_default_timeout(120_000)
+    page.goto(f"{base}/lab/tree/release/{ASSIGNMENT}/{NOTEBOOK}?token={token}")
+    page.locator(".jp-Notebook").wait_for()
+    page.get_by_text("Kernel status: Idle").first.wait_for(state="attached")
+    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+
+    # Run All stops at the unanswered exercise: NotImplementedError, after the lesson's plots.
+    answer = _cell_containing(page, "def leaky_relu(input")
+    answer.locator(".jp-OutputArea-output", has_text="NotImplementedError").wait_for()
+    assert page.locator(".jp-OutputArea-output img").count() >= 4, "the lesson's figures must render"
+    page.locator(".jp-OutputArea-output img").nth(1).scroll_into_view_if_needed()
+    _shot(page, "student-1-plots-rendered")
+
+    visible = _cell_containing(page, "visible leaky_relu tests passed")
+    _run_cell(page, visible)
+    visible.locator(".jp-OutputArea-output", has_text="NotImplementedError").wait_for()
+    _shot(page, "student-2-visible-test-fails")
+
+    # Write a correct answer (the instructor's solution), run it and the two visible tests.
+    answer.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(instructor_solution(ASSIGNMENT, NOTEBOOK, "leaky_relu_answer"))
+    page.keyboard.press("Shift+Enter")
+    _run_cell(page, visible)
+    visible.locator(".jp-OutputArea-output", has_text="visible leaky_relu tests passed").wait_for()
+    module_test = _cell_containing(page, "visible LeakyReLU tests passed")
+    _run_cell(page, module_test)
+    module_test.locator(".jp-OutputArea-output", has_text="visible LeakyReLU tests passed").wait_for()
+    _shot(page, "student-3-visible-tests-pass")
+
+    page.keyboard.press("Control+S")
+    page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached")     # saved
+    page.locator(".jp-Toolbar").get_by_text("Validate", exact=True).first.click()
+    page.get_by_text("Success! Your notebook passes all the tests.").wait_for(timeout=240_000)
+    _shot(page, "student-4-validate-success")
+
+
+def test_instructor_sees_assignments_and_graded_scores(lab, page):
+    base, token = lab
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/formgrader?token={token}")
+    for assignment in ("01_pooling", ASSIGNMENT, "03_lenet"):
+        page.get_by_text(assignment).first.wait_for()
+    _shot(page, "instructor-1-formgrader-assignments")
+
+    page.goto(f"{base}/formgrader/manage_submissions/{ASSIGNMENT}?token={token}")
+    page.locator("table tbody tr", has_text="ada").first.wait_for()
+    rows = [row.inner_text() for row in page.locator("table tbody tr").all()]
+    ada = next(row for row in rows if "ada" in row)
+    alan = next(row for row in rows if "alan" in row)
+    assert "16 / 16" in ada and "12 / 16" in alan, rows
+    _shot(page, "instructor-2-graded-scores")
