@@ -285,10 +285,7 @@ class RemoteModule(nn.Module):
         if name.startswith("_") or name in ("training",):
             return super().__getattr__(name)
         reply = self._session.request({"op": "getattr", "handle": self._handle, "name": name})
-        value = self._session.decode(reply["result"])
-        if isinstance(value, RemoteObject):       # a bound method of the student's module
-            return value
-        return value
+        return self._session.decode(reply["result"])      # plain data, or a stand-in (e.g. a method)
 
     def extra_repr(self):
         return self._session.call({"handle": self._handle, "method": "extra_repr"}, (), {})
