@@ -112,7 +112,7 @@ def student_cells(spec: NotebookSpec, submitted) -> list[tuple[str, str]]:
             added_after.setdefault(previous, []).append(cell.source)
         if cell.get("id") in known_ids:
             previous = cell.get("id")
-    cells = [(f"your cell before the lesson", code) for code in added_after.get(None, [])]
+    cells = [("your cell before the lesson", code) for code in added_after.get(None, [])]
     for cell in spec.cells:
         if cell.kind == "setup":
             cells.append((f"setup cell {cell.index}", cell.code))

@@ -23,7 +23,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -293,7 +292,3 @@ def _grade_safely(job: dict) -> dict:
         return grade_submission(job)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure for this one submission
         return {"student": job["student"], "assignment": job["assignment"], "error": _reason(exc)}
-
-
-def clean_results(root: Path, assignment: str, student: str) -> None:
-    shutil.rmtree(root / "autograded" / student / assignment, ignore_errors=True)

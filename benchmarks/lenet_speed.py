@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from course.data import fashion_mnist_batches, load_dataset  # noqa: E402
 from course.device import choose_device, describe_device  # noqa: E402
 from course.models import lenet5, lenet5_modern, xavier_init  # noqa: E402
-from course.training import MODERN_RECIPE, evaluate, seed_everything, train, train_modern  # noqa: E402
+from course.training import MODERN_RECIPE, seed_everything, train, train_modern  # noqa: E402
 
 TRAIN_SIZE = 60_000
 

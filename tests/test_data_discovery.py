@@ -1,7 +1,6 @@
 """Where course.data looks for Fashion-MNIST, in which order, and what it remembers."""
 
 import json
-import os
 
 import pytest
 

@@ -1,6 +1,5 @@
 """Every source notebook (solutions included) runs top to bottom on this machine, figures and all."""
 
-import os
 import shutil
 import time
 
