@@ -36,3 +36,11 @@ def link_files(real: Path, folder: Path, suffix: str = ".gz") -> Path:
     for spec in RAW_FILES:
         (folder / f"{spec.name}{suffix}").symlink_to(real / f"{spec.name}{suffix}")
     return folder
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (``rep_setup``, ``rep_call``) for fixtures to read."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
