@@ -5,9 +5,11 @@ batch size, epochs and device, in one process, alternating. Prints its figures.
 
 (a) d2l.train_ch6 fed by d2l-style loaders: torchvision's Dataset with ToTensor, 4 workers,
     batch 256, lr 0.9 (d2l's published set-up);
-(b) course.training.train: the whole split on the device, batches by index, no per-step syncs.
-Both run d2l's sigmoid LeNet-5 with Xavier initialisation. Wall-clock time includes building the
-data pipeline and evaluating the test set after each epoch, for both. Then, separately, the modern
+(b) course.training.train: the whole split on the device, batches by index, no per-step syncs;
+(c) course.training's step alone on one resident batch, eager and with torch.compile: a bound
+    that (b), which adds shuffled batches and a test pass per epoch, cannot pass.
+All three run d2l's sigmoid LeNet-5 with Xavier initialisation. Wall-clock time includes building the
+data pipeline and evaluating the test set after each epoch, for (a) and (b). Then, separately, the modern
 variant (ReLU, max pooling, BatchNorm, Adam with a one-cycle schedule): its time to 0.90 test
 accuracy and its final accuracy.
 
@@ -34,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from course.data import fashion_mnist_batches, load_dataset  # noqa: E402
 from course.device import choose_device, describe_device  # noqa: E402
 from course.models import lenet5, lenet5_modern, xavier_init  # noqa: E402
-from course.training import MODERN_RECIPE, seed_everything, train, train_modern  # noqa: E402
+from course.training import (MODERN_RECIPE, amp_dtype, seed_everything, train, train_modern,  # noqa: E402
+                             training_step, wants_channels_last)
 
 TRAIN_SIZE = 60_000
 
@@ -68,6 +71,30 @@ def run_course(device, epochs, batch_size, lr, compile):
     return time.perf_counter() - start, history.test_accuracy[-1]
 
 
+def step_rate(device, batch_size, lr, compile, steps=200):
+    """Examples/s of course.training's step alone (forward, backward, SGD update) on one batch that
+    stays on the device: no data pipeline, no evaluation, no progress bar. The bound on any loop."""
+    net = xavier_init(lenet5()).to(device)
+    layout = torch.channels_last if wants_channels_last(net, device) else torch.contiguous_format
+    net.to(memory_format=layout)
+    x, y = next(iter(fashion_mnist_batches(batch_size, device, train=True, seed=0)))
+    x = x.contiguous(memory_format=layout)
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    model = torch.compile(net) if compile else net
+    dtype = amp_dtype(device)
+
+    def run(n):
+        for _ in range(n):
+            training_step(model, x, y, optimizer, dtype=dtype)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
+    run(20)                                          # warm-up (and compilation)
+    start = time.perf_counter()
+    run(steps)
+    return steps * batch_size / (time.perf_counter() - start)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best available)")
@@ -78,6 +105,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--compile", action="store_true", help="torch.compile the model in (b)")
     parser.add_argument("--skip-modern", action="store_true")
+    parser.add_argument("--skip-step", action="store_true", help="skip (c), the step-alone bound")
     args = parser.parse_args()
     device = choose_device(args.device)
     examples = args.epochs * TRAIN_SIZE
@@ -99,6 +127,18 @@ def main() -> int:
     goal = 20 if device.type == "cuda" else 5
     print(f"median examples/s: d2l {d2l_rate:,.0f}, course {course_rate:,.0f}; ratio {course_rate / d2l_rate:.1f}× "
           f"(goal ≥ {goal}× on this device)")
+
+    if not args.skip_step:
+        bounds = []
+        for compile in (False, True):
+            try:
+                bounds.append((compile, step_rate(device, args.batch_size, args.lr, compile)))
+            except Exception as error:              # torch.compile needs a C++ compiler on a CPU
+                print(f"(c) step alone with torch.compile: unavailable ({type(error).__name__}: {error})")
+        for compile, rate in bounds:
+            print(f"(c) course.training's step alone{' with torch.compile' if compile else ''} (one resident batch, "
+                  f"no data, no evaluation): {rate:9,.0f} examples/s = {rate / d2l_rate:.1f}× d2l, "
+                  f"the bound on (b)'s ratio with this step")
 
     if not args.skip_modern:
         seed_everything(0)

@@ -92,6 +92,14 @@ def amp_dtype(device: torch.device, amp: bool | str = "auto") -> torch.dtype | N
     return None
 
 
+def wants_channels_last(model: nn.Module, device: torch.device, channels_last: bool | str = "auto") -> bool:
+    """Whether :func:`train` runs ``model`` channels-last: "auto" is True on CUDA, and on a CPU for
+    models without BatchNorm (see :func:`train`); True or False is returned as given."""
+    if channels_last != "auto":
+        return bool(channels_last)
+    return device.type == "cuda" or not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+
+
 def _prepare(x: torch.Tensor, channels_last: bool) -> torch.Tensor:
     return x.contiguous(memory_format=torch.channels_last) if channels_last and x.dim() == 4 else x
 
@@ -112,6 +120,29 @@ def evaluate(model: nn.Module, batches: DeviceBatches, *, amp: bool | str = "aut
         seen += y.numel()
     model.train(was_training)
     return correct.item() / max(seen, 1)
+
+
+def training_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, optimizer: torch.optim.Optimizer, *,
+                  loss_fn: Callable = F.cross_entropy, dtype: torch.dtype | None = None,
+                  scaler: torch.amp.GradScaler | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """One optimisation step on the batch ``x`` (N, C, H, W) with labels ``y`` (N,).
+
+    Runs the forward pass under autocast to ``dtype`` (None: float32), back-propagates and updates
+    the parameters. Returns the loss (a scalar tensor, still on the device) and the logits (N, classes);
+    nothing is read back to the host.
+    """
+    with torch.autocast(x.device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
+        logits = model(x)
+        loss = loss_fn(logits, y)
+    optimizer.zero_grad(set_to_none=True)
+    if scaler is not None:
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+    else:
+        loss.backward()
+        optimizer.step()
+    return loss, logits
 
 
 def train(model: nn.Module, train_batches: DeviceBatches, test_batches: DeviceBatches | None = None, *,
@@ -141,9 +172,7 @@ def train(model: nn.Module, train_batches: DeviceBatches, test_batches: DeviceBa
     """
     device = train_batches.device
     model.to(device)
-    if channels_last == "auto":
-        channels_last = device.type == "cuda" or not any(
-            isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+    channels_last = wants_channels_last(model, device, channels_last)
     if channels_last:
         model.to(memory_format=torch.channels_last)
     optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
@@ -161,17 +190,8 @@ def train(model: nn.Module, train_batches: DeviceBatches, test_batches: DeviceBa
         seen, last_shown = 0, 0.0
         epoch_start = time.perf_counter()
         for x, y in train_batches:
-            with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
-                logits = step_model(_prepare(x, channels_last))
-                loss = loss_fn(logits, y)
-            optimizer.zero_grad(set_to_none=True)
-            if scaler is not None:
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
-            else:
-                loss.backward()
-                optimizer.step()
+            loss, logits = training_step(step_model, _prepare(x, channels_last), y, optimizer,
+                                         loss_fn=loss_fn, dtype=dtype, scaler=scaler)
             if schedule is not None:
                 schedule.step()
             loss_sum += loss.detach().float() * y.numel()

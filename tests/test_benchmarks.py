@@ -22,3 +22,4 @@ def test_lenet_benchmark_prints_both_loops_and_the_ratio():
     assert run.returncode == 0, run.stderr[-3000:]
     assert "(a) d2l.train_ch6" in run.stdout and "(b) course.training" in run.stdout
     assert "ratio" in run.stdout and "examples/s" in run.stdout
+    assert "(c) course.training's step alone (one resident batch" in run.stdout
