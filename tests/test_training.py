@@ -5,7 +5,8 @@ import torch
 
 from course.data import DeviceBatches, load_tensors
 from course.models import lenet5, lenet5_modern, xavier_init
-from course.training import amp_dtype, evaluate, load_weights, save_weights, seed_everything, train, train_modern
+from course.training import (amp_dtype, evaluate, load_weights, save_weights, seed_everything, train, train_modern,
+                             training_step, wants_channels_last)
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,25 @@ def test_progress_bar_and_callback_run(small_split):
     train(xavier_init(lenet5()), _batches(small_split[0], 1000), _batches(small_split[1], 1000, shuffle=False),
           epochs=2, progress=True, on_epoch_end=lambda h: seen.append(len(h.records)))
     assert seen == [1, 2]
+
+
+def test_training_step_updates_every_parameter_and_matches_the_loss(small_split):
+    seed_everything(0)
+    model = xavier_init(lenet5())
+    x, y = next(iter(_batches(small_split[0], 32)))
+    before = [p.detach().clone() for p in model.parameters()]
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    loss, logits = training_step(model, x, y, optimizer)
+    assert logits.shape == (32, 10) and loss.dim() == 0
+    assert torch.allclose(loss, torch.nn.functional.cross_entropy(logits, y))
+    assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters())), "SGD must move every parameter"
+    later, _ = training_step(model, x, y, optimizer)
+    assert later < loss, "a second step on the same batch lowers its loss"
+
+
+def test_channels_last_rule():
+    cpu, cuda = torch.device("cpu"), torch.device("cuda")
+    plain, with_bn = lenet5(), lenet5_modern("relu", batch_norm=True)
+    assert wants_channels_last(plain, cpu) and wants_channels_last(plain, cuda)
+    assert not wants_channels_last(with_bn, cpu) and wants_channels_last(with_bn, cuda)
+    assert wants_channels_last(with_bn, cpu, True) and not wants_channels_last(plain, cuda, False)
