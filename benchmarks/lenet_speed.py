@@ -73,7 +73,7 @@ def run_course(device, epochs, batch_size, lr, compile):
 
 def step_rate(device, batch_size, lr, compile, steps=200):
     """Examples/s of course.training's step alone (forward, backward, SGD update) on one batch that
-    stays on the device: no data pipeline, no evaluation, no progress bar. The bound on any loop."""
+    stays on the device: no data pipeline, no evaluation, no progress bar. A bound on (b)."""
     net = xavier_init(lenet5()).to(device)
     layout = torch.channels_last if wants_channels_last(net, device) else torch.contiguous_format
     net.to(memory_format=layout)
@@ -134,7 +134,8 @@ def main() -> int:
             try:
                 bounds.append((compile, step_rate(device, args.batch_size, args.lr, compile)))
             except Exception as error:              # torch.compile needs a C++ compiler on a CPU
-                print(f"(c) step alone with torch.compile: unavailable ({type(error).__name__}: {error})")
+                print(f"(c) step alone{' with torch.compile' if compile else ''}: unavailable "
+                      f"({type(error).__name__}: {error})")
         for compile, rate in bounds:
             print(f"(c) course.training's step alone{' with torch.compile' if compile else ''} (one resident batch, "
                   f"no data, no evaluation): {rate:9,.0f} examples/s = {rate / d2l_rate:.1f}× d2l, "
