@@ -5,10 +5,14 @@ nbgrader finds no config and silently creates an empty gradebook.db there.
 """
 
 import os
+import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+# The autograder package is not installed (student kernels must not import it): find it here.
+if COURSE_ROOT not in sys.path:
+    sys.path.insert(0, COURSE_ROOT)
 
 c.CourseDirectory.course_id = "cnn-layers"
 c.CourseDirectory.root = COURSE_ROOT
@@ -25,6 +29,14 @@ c.Exchange.root = os.path.join(COURSE_ROOT, "exchange")
 # Student versions: solution regions become this stub; hidden tests are removed.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Where a hidden test was removed, the student sees one line saying that more tests run when the
+# notebook is graded (and how a self-learner runs them), not a blank locked cell.
+from autograder.hidden_test_note import ExplainHiddenTests  # noqa: E402
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [ExplainHiddenTests if p is ClearHiddenTests else p
+                                      for p in GenerateAssignment.class_traits()["preprocessors"].default()]
 # Keep the release byte-identical between runs: no outputs, no execution counts.
 c.ClearOutput.enabled = True
 
