@@ -8,6 +8,7 @@ release, or when a released notebook holds solution code or hidden tests.
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,10 +19,19 @@ LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HID
 
 
 def release(root: Path = COURSE_ROOT) -> list[str]:
-    """Regenerate release/<assignment> for every assignment in source/; return their names."""
+    """Regenerate release/<assignment> for every assignment in source/; return their names.
+
+    A released notebook that someone edited (a student who worked in release/) is first moved into
+    the student's workspace, so that regenerating never loses it (:mod:`course.workspace`).
+    """
+    from course.workspace import record_release, rescue_release_edits
+
+    for line in rescue_release_edits(root):
+        print(line, file=sys.stderr)
     names = assignments(root)
     for name in names:
         generate(name, root)
+    record_release(root)
     return names
 
 
