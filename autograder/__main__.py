@@ -82,8 +82,11 @@ def print_summary(summary: dict) -> None:
           f"skipped {len(summary['skipped'])} (already graded; --force to grade again)")
     if seconds:
         print(f"seconds per submission: mean {sum(seconds.values()) / len(seconds):.1f}, max {max(seconds.values()):.1f}")
+    for student, warnings in summary.get("warnings", {}).items():
+        for warning in warnings:
+            print(f"  warning, {student}: {warning}")
     for student, error in summary["failed"].items():
-        print(f"  FAILED {student}: {error}")
+        print(f"  {student}: {error}")
     if summary["not_on_roster"]:
         print("  not on the roster (not graded):", ", ".join(summary["not_on_roster"]))
     print("details:", json.dumps({k: summary[k] for k in ("graded", "skipped")}))

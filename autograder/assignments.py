@@ -69,8 +69,10 @@ def _defined_names(code: str) -> tuple[str, ...]:
                  and not node.name.startswith("_"))
 
 
-def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT) -> NotebookSpec:
-    source = nbformat.read(Path(root) / "source" / assignment / notebook, as_version=4)
+def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT, folder: str = "source") -> NotebookSpec:
+    """The spec of ``<folder>/<assignment>/<notebook>``: ``source`` (hidden tests included) or
+    ``release`` (where a hidden test cell holds only the student's note; see autograder.selfcheck)."""
+    source = nbformat.read(Path(root) / folder / assignment / notebook, as_version=4)
     spec = NotebookSpec(assignment, notebook, forbidden=frozenset(FORBIDDEN.get(assignment, ())))
     for index, cell in enumerate(source.cells):
         if cell.cell_type != "code":
@@ -105,8 +107,9 @@ def student_cells(spec: NotebookSpec, submitted) -> list[tuple[str, str]]:
     for cell in submitted.cells:
         if cell.cell_type != "code":
             continue
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id"):
+        meta = cell.metadata.get("nbgrader") if isinstance(cell.get("metadata"), dict) else None
+        meta = meta if isinstance(meta, dict) else {}
+        if meta.get("solution") and isinstance(meta.get("grade_id"), str):
             answers[meta["grade_id"]] = cell.source
         elif not meta and cell.get("id") not in known_ids:
             added_after.setdefault(previous, []).append(cell.source)

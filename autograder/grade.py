@@ -32,6 +32,7 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec, load_assignment, student_cells
+from autograder.submission import SubmissionRefused, clean_text, folder_problems, json_safe, read_notebook, read_timestamp
 
 
 @dataclass
@@ -76,8 +77,21 @@ def _run_trusted(code: str, namespace: dict, label: str) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip()
-    return text if len(text) <= 500 else text[:497] + "..."
+    try:
+        text = f"{type(exc).__name__}: {exc}".strip()
+    except Exception:  # noqa: BLE001 - an exception whose str() fails
+        text = type(exc).__name__
+    return clean_text(text, 500)
+
+
+def cell_errors(ready) -> list[dict]:
+    """The ready message's per-cell errors (sent by the student's process: any shape) as at most
+    20 dicts of clean text."""
+    errors = ready.get("errors") if isinstance(ready, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [{"cell": clean_text(e.get("cell"), 200), "type": clean_text(e.get("type"), 100),
+             "message": clean_text(e.get("message"), 2000)} for e in errors[:20] if isinstance(e, dict)]
 
 
 def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data_dir: Path,
@@ -88,7 +102,11 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
     start = time.perf_counter()
     result = NotebookResult(spec.name)
     try:
-        submitted = nbformat.read(submitted_path, as_version=4)
+        submitted = read_notebook(submitted_path)
+    except SubmissionRefused as exc:
+        result.ended = f"the notebook was not graded: {exc}"
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, result.ended) for t in spec.tests]
+        return result
     except Exception as exc:  # noqa: BLE001 - not a notebook at all
         result.ended = f"the notebook could not be read ({_reason(exc)})"
         result.tests = [TestResult(t.grade_id, 0.0, t.points, result.ended) for t in spec.tests]
@@ -105,9 +123,11 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
     try:
         try:
             ready = student.run(student_cells(spec, submitted), spec.exports, spec.forbidden, limits.cell_seconds)
-            result.cell_errors = [e for e in ready.get("errors", []) if isinstance(e, dict)][:20]
-            for name, kind in dict(ready.get("exports", {})).items():
-                if name in spec.exports and kind in ("callable", "class"):
+            result.cell_errors = cell_errors(ready)
+            exports = ready.get("exports") if isinstance(ready, dict) else None
+            for name in spec.exports:
+                kind = exports.get(name) if isinstance(exports, dict) else None
+                if kind in ("callable", "class"):
                     namespace[name] = stand_in(student, name, kind)
         except StudentProcessGone as gone:
             result.ended = str(gone)
@@ -188,8 +208,9 @@ def roster(root: Path) -> list[str]:
         return sorted(s.id for s in gradebook.students)
 
 
-def record_in_gradebook(root: Path, result: dict) -> None:
-    """Write one submission's scores into nbgrader's gradebook (only ever called by the parent)."""
+def record_in_gradebook(root: Path, result: dict) -> list[str]:
+    """Write one submission's scores into nbgrader's gradebook (only ever called by the parent);
+    return warnings (an unreadable timestamp.txt: the notebook's file time is used)."""
     from autograder.nbgrader_course import generate, load_config
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -204,11 +225,12 @@ def record_in_gradebook(root: Path, result: dict) -> None:
             gradebook.find_submission(assignment, student)
         except MissingEntry:
             gradebook.add_submission(assignment, student)
-        timestamp = root / "submitted" / student / assignment / "timestamp.txt"
+        folder = root / "submitted" / student / assignment
         submission = gradebook.find_submission(assignment, student)
-        if timestamp.exists():
-            from nbgrader.utils import parse_utc
-            submission.timestamp = parse_utc(timestamp.read_text().strip())
+        notebooks = [folder / nb["notebook"] for nb in result["notebooks"]]
+        timestamp, warning = read_timestamp(folder, notebooks[0] if notebooks else None)
+        if timestamp is not None:
+            submission.timestamp = timestamp
         for notebook in result["notebooks"]:
             name = Path(notebook["notebook"]).stem
             for test in notebook["tests"]:
@@ -217,6 +239,7 @@ def record_in_gradebook(root: Path, result: dict) -> None:
                 grade.manual_score = None
                 grade.needs_manual_grade = False
         gradebook.db.commit()
+    return [warning] if warning else []
 
 
 def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpec]) -> None:
@@ -248,9 +271,11 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     """Grade every submission of ``assignment`` (or just ``students``); return a summary dict."""
     import multiprocessing
 
-    from autograder.feedback import write_feedback
     from course.paths import data_dir
 
+    from autograder.cpu_only import grade_on_cpu
+
+    grade_on_cpu()                       # the same grade on any machine (see autograder.cpu_only)
     root = Path(root)
     limits = limits or Limits()
     specs = load_assignment(assignment, root)
@@ -261,7 +286,7 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     for student in sorted(set(found) & enrolled):
         (skipped if results_path(root, student, assignment).exists() and not force else todo).append(student)
     summary = {"assignment": assignment, "graded": [], "failed": {}, "skipped": skipped,
-               "not_on_roster": unknown, "seconds": {}}
+               "not_on_roster": unknown, "seconds": {}, "warnings": {}}
     jobs = [{"root": str(root), "student": s, "assignment": assignment, "data_dir": str(data_dir()),
              "limits": asdict(limits)} for s in todo]
     if not jobs:
@@ -273,18 +298,38 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     with context.Pool(workers, initializer=_worker_init) as pool, \
             tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
         for result in pool.imap_unordered(_grade_safely, jobs):
-            student = result["student"]
-            if "error" in result:
-                summary["failed"][student] = result["error"]
-            else:
-                write_json_atomically(results_path(root, student, assignment), result)
-                record_in_gradebook(root, result)
-                write_autograded_notebooks(root, result, specs)
-                write_feedback(root, result)
-                summary["graded"].append(student)
-                summary["seconds"][student] = round(result["seconds"], 2)
+            record_result(root, result, specs, summary)
             bar.update(1)
     return summary
+
+
+def record_result(root: Path, result: dict, specs: list[NotebookSpec], summary: dict) -> None:
+    """Write one submission's results (the parent only), inside a boundary: whatever fails is
+    reported for this submission as "not graded: <reason>" in ``summary["failed"]``, and nothing
+    marks it finished (results.json is written last), so the run goes on and a re-run retries it."""
+    from autograder.feedback import write_feedback
+
+    student = clean_text(result.get("student"))
+    if "error" in result:
+        summary["failed"][student] = f"not graded: {clean_text(result['error'], 500)}"
+        return
+    try:
+        result = json_safe(result)                       # text from the student: valid UTF-8, JSON only
+        warnings = record_in_gradebook(root, result)
+        try:
+            write_autograded_notebooks(root, result, specs)
+        except Exception as exc:  # noqa: BLE001 - the scores stand; the formgrader copy is missing
+            warnings.append(f"the autograded notebook could not be written ({_reason(exc)})")
+        write_feedback(root, result)
+        result["warnings"] = warnings
+        write_json_atomically(results_path(root, student, result["assignment"]), result)
+    except Exception as exc:  # noqa: BLE001 - this submission only; the run goes on
+        summary["failed"][student] = f"not graded: recording the results failed ({_reason(exc)})"
+        return
+    summary["graded"].append(student)
+    summary["seconds"][student] = round(float(result["seconds"]), 2)
+    if warnings:
+        summary.setdefault("warnings", {})[student] = warnings
 
 
 def _grade_safely(job: dict) -> dict:

@@ -44,7 +44,19 @@ EXPECTED = {
     "shell_reconfigured": (0.0, "element 0 is"),
     "reads_solutions_writes_gradebook": (0.0, "not defined"),
     "reaches_network": (16.0, None),
+    # §1 of issue 14: what the submission sends is data, validated where it enters the grader
+    "lone_surrogate_message": (0.0, "ValueError: bad \ufffd text"),
+    "non_json_ready_message": (16.0, None),
+    "null_nbgrader_metadata": (16.0, None),
+    "invalid_timestamp": (16.0, None),
 }
+
+
+def _prepare(name):
+    """The fixture's ``prepare(folder, notebook_path, root)`` (changes beyond the answer cells), or None."""
+    namespace: dict = {}
+    exec((SUBMISSIONS / "hostile" / f"{name}.py").read_text(), namespace)
+    return namespace.get("prepare")
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +90,8 @@ def course(tmp_path_factory):
         nb = build_submission(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "hostile" / f"{name}.py",
                               {"PORT": listener.getsockname()[1]})
         nbformat.write(nb, folder / NOTEBOOK)
+        if _prepare(name) is not None:
+            _prepare(name)(folder, folder / NOTEBOOK, root)
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
     stop.set()
     thread.join()
@@ -109,6 +123,30 @@ def test_exact_score_and_reason(course, name):
     # the gradebook holds exactly the same scores
     gradebook = scores(ASSIGNMENT, name, course["root"])
     assert {gid: s for gid, (s, _) in gradebook.items()} == {t["grade_id"]: t["score"] for t in result["tests"]}
+
+
+@pytest.mark.slow
+def test_text_from_the_student_is_kept_as_clean_text(course):
+    root = course["root"]
+    assert _results(root, "non_json_ready_message")["cell_errors"] == [
+        {"cell": "<Tensor>", "type": "<Tensor>", "message": "<dict>"}]
+    html = (root / "feedback" / "lone_surrogate_message" / ASSIGNMENT / "feedback.html").read_text(encoding="utf-8")
+    assert "bad \ufffd text" in html
+    assert (root / "autograded" / "lone_surrogate_message" / ASSIGNMENT / NOTEBOOK).is_file()
+
+
+@pytest.mark.slow
+def test_invalid_timestamp_is_a_warning_and_the_file_time_is_used(course):
+    root = course["root"]
+    (warning,) = course["summary"]["warnings"]["invalid_timestamp"]
+    assert warning.startswith("timestamp.txt is not a valid time") and "file time" in warning
+    assert json.loads(results_path(root, "invalid_timestamp", ASSIGNMENT).read_text())["warnings"] == [warning]
+    with sqlite3.connect(root / "gradebook.db") as db:
+        (stamp,) = db.execute("select s.timestamp from submitted_assignment s join student t on s.student_id = t.id "
+                              "where t.id = 'invalid_timestamp'").fetchone()
+    mtime = (root / "submitted" / "invalid_timestamp" / ASSIGNMENT / NOTEBOOK).stat().st_mtime
+    from datetime import datetime, timezone
+    assert stamp.startswith(datetime.fromtimestamp(mtime, timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 @pytest.mark.slow
