@@ -32,6 +32,7 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec, load_assignment, student_cells
+from autograder.sanitize import sanitize_notebook
 from autograder.submission import SubmissionRefused, clean_text, folder_problems, json_safe, read_notebook, read_timestamp
 
 
@@ -262,15 +263,13 @@ def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpe
                                                            text=f"{outcome[grade_id]['score']:g} / {outcome[grade_id]['max_score']:g}: {text}\n"))
         out = root / "autograded" / result["student"] / result["assignment"] / spec.name
         out.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out)
+        nbformat.write(sanitize_notebook(nb), out)        # what graders see holds no active content
 
 
 def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] | None = None,
               workers: int | None = None, force: bool = False, limits: Limits | None = None,
               progress: bool = True) -> dict:
     """Grade every submission of ``assignment`` (or just ``students``); return a summary dict."""
-    import multiprocessing
-
     from course.paths import data_dir
 
     from autograder.cpu_only import grade_on_cpu
@@ -294,13 +293,56 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     from tqdm.auto import tqdm
 
-    context = multiprocessing.get_context("fork")        # workers inherit the imported modules
-    with context.Pool(workers, initializer=_worker_init) as pool, \
-            tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
-        for result in pool.imap_unordered(_grade_safely, jobs):
+    with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
+        for result in run_jobs(jobs, workers):
             record_result(root, result, specs, summary)
             bar.update(1)
     return summary
+
+
+WORKER_DIED = "the grading process died (likely out of memory)"
+
+
+def run_jobs(jobs: list[dict], workers: int):
+    """Yield the result of every job, graded over ``workers`` processes, as each finishes.
+
+    At most ``workers`` jobs are in flight, so when a worker dies (the kernel's OOM killer, a
+    signal) and the pool breaks, the suspects are known: each is graded again alone in a fresh
+    pool, and one that breaks that pool too yields ``{"error": WORKER_DIED}``. The others are
+    graded as usual; the run never waits on a dead process."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork")        # workers inherit the imported modules
+    queue, alone = list(jobs), []
+    while queue or alone:
+        solo = bool(alone)
+        batch, width = ([alone.pop(0)], 1) if solo else (queue, workers)
+        pool = ProcessPoolExecutor(width, mp_context=context, initializer=_worker_init)
+        running, broken = {}, []
+        try:
+            while batch or running:
+                while batch and len(running) < width:
+                    job = batch.pop(0)
+                    running[pool.submit(_grade_safely, job)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken.append(job)
+                if broken:
+                    broken += list(running.values())
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for job in broken:
+            if solo:
+                yield {"student": job["student"], "assignment": job["assignment"], "error": WORKER_DIED}
+            else:
+                alone.append(job)
 
 
 def record_result(root: Path, result: dict, specs: list[NotebookSpec], summary: dict) -> None:
