@@ -43,3 +43,11 @@ c.ClearOutput.enabled = True
 # LMS downloads for `python -m autograder collect` (nbgrader zip_collect): one notebook per student,
 # named <student id>__<notebook file name>, e.g. ada__pooling.ipynb.
 c.FileNameCollectorPlugin.named_regexp = r".*?(?P<student_id>[A-Za-z0-9_.-]+?)__(?P<file_id>[^/]+\.ipynb)$"
+
+# Every HTML page nbgrader makes of a student's notebook (the formgrader's manual-grading view,
+# generate_feedback) first goes through the kit's sanitiser, so that nothing a student wrote runs in
+# a grader's browser (autograder/sanitize.py; autograder/THREAT_MODEL.md). Feedback leaves hidden
+# tests out. `python -m autograder feedback ASSIGNMENT` runs generate_feedback and the kit's report.
+c.HTMLExporter.preprocessors = ["autograder.sanitize.SanitizeStudentContent"]
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+                                    "nbgrader.preprocessors.ClearHiddenTests"]

@@ -134,6 +134,10 @@ def build_submission(assignment: str, notebook: str, fixture: Path | None, subst
         _cell(nb, grade_id).source = code
     deleted = set(spec.get("DELETE", []))
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted]
+    # ``CELLS = [cell JSON, ...]`` (cells the student appended, outputs included) and
+    # ``NOTEBOOK_METADATA = {...}`` (merged into the notebook's metadata), as raw JSON, unvalidated.
+    nb.cells += [nbformat.from_dict(cell) for cell in spec.get("CELLS", [])]
+    nb.metadata.update(nbformat.from_dict(spec.get("NOTEBOOK_METADATA", {})))
     return nb
 
 
