@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import COURSE_ROOT
-from autograder.nbgrader_course import assignments, generate, scratch_course
+from autograder.nbgrader_course import assignments, generate, load_config, scratch_course
 
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
@@ -26,7 +26,9 @@ def release(root: Path = COURSE_ROOT) -> list[str]:
     """
     from course.workspace import record_release, rescue_release_edits
 
-    for line in rescue_release_edits(root):
+    solutions = load_config(root).ClearSolutions
+    stubs = {"code": solutions.code_stub["python"], "markdown": solutions.text_stub}
+    for line in rescue_release_edits(root, stubs):
         print(line, file=sys.stderr)
     names = assignments(root)
     for name in names:

@@ -318,11 +318,33 @@ def _committed_hash(root: Path, path: Path) -> str | None:
     return hashlib.sha256(blob.stdout).hexdigest() if blob.returncode == 0 else None
 
 
-def rescue_release_edits(root: Path = PROJECT_ROOT) -> list[str]:
+def _unindented(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines())
+
+
+def looks_generated(path: Path, stubs: dict[str, str]) -> bool:
+    """True when a notebook is as nbgrader releases it: no outputs, no execution counts, and every
+    answer cell still holding its stub (``stubs``: cell type → stub text, nbgrader's ClearSolutions)."""
+    try:
+        cells = json.loads(path.read_bytes())["cells"]
+        for cell in cells:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if cell.get("outputs") or cell.get("execution_count") is not None:
+                return False
+            if _is_answer(cell) and _unindented(stubs.get(cell["cell_type"], "\0")) not in _unindented(source):
+                return False
+        return True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def rescue_release_edits(root: Path = PROJECT_ROOT, stubs: dict[str, str] | None = None) -> list[str]:
     """Copy released notebooks that someone edited into the workspace, before release/ is regenerated.
 
     A notebook in release/ is taken as edited when its bytes are neither what the last generation
-    wrote nor what git committed. It becomes the student's copy when they have none, and otherwise
+    wrote nor what git committed and, where neither is known (a course downloaded without git, never
+    released here), when it does not look as nbgrader generates it (:func:`looks_generated`, given
+    the answer-cell ``stubs``). It becomes the student's copy when they have none, and otherwise
     is kept beside it as ``<notebook>.from-release-<date>.ipynb``. Returns one line per rescue.
     """
     root = Path(root)
@@ -333,7 +355,10 @@ def rescue_release_edits(root: Path = PROJECT_ROOT) -> list[str]:
     lines = []
     for assignment, path in released_notebooks(root):
         digest = _sha256(path)
-        if digest in generated or digest == _committed_hash(root, path):
+        committed = _committed_hash(root, path)
+        if digest in generated or digest == committed:
+            continue
+        if not generated and committed is None and stubs is not None and looks_generated(path, stubs):
             continue
         target = work_copy(root, assignment, path.name)
         if not target.exists():
@@ -352,6 +377,7 @@ def main(argv=None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m course.workspace", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="the course folder (default: this one)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("prepare", help="make missing copies in work/ and say which have updates")
     update_parser = commands.add_parser("update", help="bring the new version of an assignment into work/")
@@ -360,7 +386,8 @@ def main(argv=None) -> int:
                                help="take the new version's empty cell for answer cells you deleted")
     args = parser.parse_args(argv)
     try:
-        lines = prepare() if args.command == "prepare" else update(args.assignment, accept_missing=args.accept_missing)
+        lines = prepare(args.root) if args.command == "prepare" else \
+            update(args.assignment, args.root, accept_missing=args.accept_missing)
     except WorkspaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -175,3 +175,13 @@ def test_a_committed_release_is_not_taken_for_an_edit(tmp_path):
     subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "r"],
                    check=True)
     assert rescue_release_edits(tmp_path) == []
+
+
+def test_without_record_or_git_only_an_edited_release_is_rescued(tmp_path):
+    stubs = {"code": "# YOUR CODE HERE\nraise NotImplementedError()", "markdown": "YOUR ANSWER HERE"}
+    release = _release(tmp_path, _version_one())                   # as nbgrader generates it
+    assert rescue_release_edits(tmp_path, stubs) == []
+    edited = json.loads(release.read_text())
+    edited["cells"][2]["source"] = "def f(x):\n    return x"
+    release.write_text(json.dumps(edited))
+    assert "are now your copy" in rescue_release_edits(tmp_path, stubs)[0]

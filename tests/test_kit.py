@@ -1,0 +1,140 @@
+"""`./kit` itself, run for real on a copy of the course: the student's scenario, old Pythons, sudo.
+
+The copies share this checkout's `.venv` (COURSE_VENV) so that no test installs torch again; each
+one runs the kit's real setup steps (data, gradebook, release, workspace) in its own folder.
+"""
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import COURSE_ROOT
+from grading import instructor_solution
+
+A, NB = "02_linear_activation", "linear_activation.ipynb"
+VENV = Path(sys.prefix)
+
+
+def copy_course(dest: Path) -> Path:
+    """The course's files as a fresh clone would have them (tracked and new files, nothing ignored)."""
+    listed = subprocess.run(["git", "-C", str(COURSE_ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = COURSE_ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def kit(root: Path, *args, user: str | None = None, env: dict | None = None, timeout=600):
+    """Run ``root/kit args`` (as ``user`` through runuser, when given); the CompletedProcess."""
+    import hashlib
+
+    # A stale shared venv would make the copy's kit reinstall it, pointing its editable install at the copy.
+    stamp = hashlib.sha256((root / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    if (VENV / ".kit-installed").read_text().strip() != stamp:
+        pytest.fail(f"{VENV} is not current with pyproject.toml: run ./kit setup first")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COURSE_"))}
+    # The copy's own packages, not this checkout's (the shared venv's editable install points here).
+    environment.update(COURSE_VENV=str(VENV), PYTHONPATH=str(root), **(env or {}))
+    command = [str(root / "kit"), *args]
+    if user:
+        command = ["runuser", "-u", user, "--", "env", *[f"{k}={v}" for k, v in environment.items()], *command]
+    return subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_too_old_python_gets_one_clear_message(tmp_path):
+    # A stand-in interpreter that is Python 3.10 as far as the kit can tell: it reports 3.10 and
+    # fails the kit's version test, as a real 3.10 does.
+    old = tmp_path / "python3.10"
+    old.write_text('#!/bin/sh\n[ "$1" = --version ] && { echo "Python 3.10.12"; exit 0; }\nexit 1\n')
+    old.chmod(0o755)
+    run = subprocess.run([str(COURSE_ROOT / "kit"), "setup"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "COURSE_PYTHON": str(old), "COURSE_VENV": str(tmp_path / "no-venv")})
+    assert run.returncode == 1
+    assert "Python 3.10.12 is too old: the course needs Python 3.11 or newer" in run.stderr
+    assert "COURSE_PYTHON=python3.11 ./kit lab" in run.stderr
+    assert not (tmp_path / "no-venv").exists()
+
+
+@pytest.mark.slow
+def test_the_students_answers_survive_a_course_update(tmp_path):
+    root = copy_course(tmp_path / "course")
+    first = kit(root, "setup")
+    assert first.returncode == 0, first.stderr
+    assert f"made your copy work/{A}/{NB}" in first.stderr
+
+    # The student answers in their copy...
+    work = root / "work" / A / NB
+    nb = nbformat.read(work, as_version=4)
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "leaky_relu_answer")
+    answer.source = instructor_solution(A, NB, "leaky_relu_answer")
+    nbformat.write(nb, work)
+    answered = work.read_bytes()
+
+    # ...the course is updated (a lesson cell of source/ changes) and the kit runs again.
+    source = root / "source" / A / NB
+    data = json.loads(source.read_text())
+    data["cells"][0]["source"] = ["# Linear layers and activations (updated)\n"] + data["cells"][0]["source"][1:]
+    source.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    second = kit(root, "setup")
+    assert second.returncode == 0, second.stderr
+    assert f"update available for {A}" in second.stderr and f"./kit update {A}" in second.stderr
+    assert work.read_bytes() == answered                     # untouched
+
+    updated = kit(root, "update", A)
+    assert updated.returncode == 0, updated.stderr
+    assert "1 answer(s) kept" in updated.stdout
+    merged = nbformat.read(work, as_version=4)
+    assert merged.cells[0].source.startswith("# Linear layers and activations (updated)")
+    assert instructor_solution(A, NB, "leaky_relu_answer") in [c.source for c in merged.cells]
+    assert [p.read_bytes() for p in work.parent.glob("linear_activation.backup-*.ipynb")] == [answered]
+
+    checked = kit(root, "check", A)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "16 / 16 points" in checked.stdout
+    assert not (root / "work" / A / ".origin" / "feedback.html").exists()
+
+
+@pytest.fixture
+def course_owner():
+    """A throwaway Unix account that owns a copy of the course (removed afterwards)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to create an account")
+    name = f"kit{uuid.uuid4().hex[:8]}"
+    subprocess.run(["useradd", "--create-home", name], check=True)
+    try:
+        yield name
+    finally:
+        subprocess.run(["pkill", "-KILL", "-u", name], check=False)
+        subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+
+
+@pytest.mark.slow
+def test_sudo_leaves_no_root_owned_file_and_a_root_owned_file_is_named(course_owner):
+    home = Path(pwd.getpwnam(course_owner).pw_dir)
+    root = copy_course(home / "course")
+    subprocess.run(["chown", "-R", f"{course_owner}:", str(root)], check=True)
+
+    # `sudo ./kit setup` from the owner's account: sudo sets SUDO_USER and runs the kit as root.
+    run = kit(root, "setup", env={"SUDO_USER": course_owner})
+    assert run.returncode == 0, run.stderr
+    assert f"running the rest as {course_owner}" in run.stderr
+    not_theirs = subprocess.run(["find", str(root), "!", "-user", course_owner], capture_output=True, text=True).stdout
+    assert not_theirs == ""
+    assert (root / "work" / A / NB).is_file() and (root / "gradebook.db").is_file()
+
+    # A file an earlier root run left behind stops the owner's next run with the command that fixes it.
+    (root / ".kit" / "left-by-root").write_text("")
+    again = kit(root, "setup", user=course_owner)
+    assert again.returncode == 1
+    assert "left-by-root" in again.stderr and f"sudo chown -R {course_owner}:" in again.stderr
