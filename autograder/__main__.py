@@ -6,6 +6,8 @@
   collect ASSIGNMENT ZIP     unpack an LMS download (notebooks named <student>__<notebook>.ipynb)
                              into submitted/<student>/<assignment>/ (nbgrader zip_collect)
   grade ASSIGNMENT           grade every submission in parallel, sandboxed; skip finished ones
+  feedback ASSIGNMENT        nbgrader's feedback pages (sanitised, no hidden tests) and the kit's
+                             feedback.html, for every graded submission (--student: just these)
   export [--to grades.csv]   the gradebook as the CSV an LMS imports (nbgrader's export format)
 """
 
@@ -39,6 +41,9 @@ def main(argv=None) -> int:
     grade.add_argument("--call-limit", type=float, default=30.0, help="seconds for each call of the student's code")
     grade.add_argument("--memory-limit", type=float, default=6.0, help="GiB of memory for a notebook's process")
     grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (unsafe)")
+    feedback = commands.add_parser("feedback")
+    feedback.add_argument("assignment")
+    feedback.add_argument("--student", action="append", help="only this student (repeatable)")
     export = commands.add_parser("export")
     export.add_argument("--to", type=Path, default=COURSE_ROOT / "grades.csv")
     args = parser.parse_args(argv)
@@ -69,6 +74,13 @@ def main(argv=None) -> int:
                             limits=limits)
         print_summary(summary)
         return 1 if summary["failed"] else 0
+    if args.command == "feedback":
+        from autograder.feedback import generate_feedback
+        written, failed = generate_feedback(COURSE_ROOT, args.assignment, args.student)
+        print(f"feedback for {len(written)} submissions of {args.assignment} in feedback/<student>/{args.assignment}/")
+        for student, reason in failed.items():
+            print(f"  nbgrader's feedback FAILED for {student}: {reason}", file=sys.stderr)
+        return 1 if failed else 0
     if args.command == "export":
         from autograder.feedback import export_grades
         print("grades written to", export_grades(COURSE_ROOT, args.to))

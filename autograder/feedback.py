@@ -52,6 +52,29 @@ def write_feedback(root: Path, result: dict) -> Path:
     return path
 
 
+def generate_feedback(root: Path, assignment: str, students: list[str] | None = None) -> tuple[list[Path], dict]:
+    """Feedback for every graded submission of ``assignment`` (or just ``students``): nbgrader's
+    ``generate_feedback`` (an HTML page per notebook; nbgrader_config.py sanitises it and leaves
+    hidden tests out), then this module's feedback.html, written again because nbgrader deletes the
+    folder ``feedback/<student>/<assignment>/`` it writes into. Returns the kit's pages written and
+    ``{student: reason}`` for those whose feedback failed (the others are unaffected)."""
+    import json
+
+    from autograder.nbgrader_course import api
+
+    root = Path(root)
+    written, failed = [], {}
+    for results in sorted((root / "autograded").glob(f"*/{assignment}/results.json")):
+        student = results.parent.parent.name
+        if students is not None and student not in students:
+            continue
+        outcome = api(root).generate_feedback(assignment, student, force=True)
+        if not outcome.get("success"):
+            failed[student] = (outcome.get("error") or outcome.get("log") or "nbgrader failed").strip().splitlines()[-1]
+        written.append(write_feedback(root, json.loads(results.read_text(encoding="utf-8"))))
+    return written, failed
+
+
 def export_grades(root: Path, destination: Path) -> Path:
     """nbgrader's CSV export of the gradebook (one row per student and assignment)."""
     from nbgrader.api import Gradebook
