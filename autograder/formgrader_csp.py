@@ -6,7 +6,7 @@ browser runs nbgrader's scripts and nothing else:
 
 - scripts from the server itself and from the folder of each external script nbgrader's header
   loads (MathJax's CDN folder); inline scripts only if their SHA-256 is that of an inline script
-  in the part of the page nbgrader writes before the notebook (``<div id="notebook"``), and the
+  in the part of the page nbgrader writes before the notebook (``<div id="notebook">``), and the
   same for inline event handlers there (``onclick="toggle_name(true);"``, via 'unsafe-hashes');
   no ``eval``. A ``<script>``, event handler or ``javascript:`` URL that reaches the notebook part
   does not run, even if the sanitiser (autograder/sanitize.py) ever let one through;
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from tornado.web import OutputTransform
 
 _VIEW = re.compile(r"/formgrader/submissions/[^/]+/?\Z")
-_NOTEBOOK = '<div id="notebook"'
+_NOTEBOOK = re.compile(r"<div\b[^>]*\bid=[\"']notebook[\"']", re.IGNORECASE)   # attributes in any order
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _HANDLER = re.compile(r"\son[a-z]+\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
@@ -39,7 +39,10 @@ def _hash(text: str) -> str:
 
 def policy(page: str) -> str:
     """The policy for one page of the view: what nbgrader wrote before the notebook may run."""
-    trusted = page.split(_NOTEBOOK, 1)[0]
+    notebook = _NOTEBOOK.search(page)
+    if notebook is None:                             # not the page we know: no inline script at all
+        return "script-src 'self'; object-src 'none'; base-uri 'none'"
+    trusted = page[:notebook.start()]
     hashes = sorted({_hash(s) for s in _INLINE_SCRIPT.findall(trusted)} | {_hash(h) for h in _HANDLER.findall(trusted)})
     folders = set()
     for src in _EXTERNAL_SCRIPT.findall(trusted):

@@ -266,3 +266,19 @@ def test_clean_html_keeps_highlighting_and_drops_other_classes():
     kept = clean_html('<div class="highlight"><pre><span class="k">def</span> <span class="evil">f</span></pre></div>')
     assert kept == '<div class="highlight"><pre><span class="k">def</span> <span class="">f</span></pre></div>'
     assert clean_html('<p class="navbar-fixed-top" id="notebook">x</p>') == "<p>x</p>"
+
+
+def test_csp_trusts_only_the_scripts_nbgrader_writes_before_the_notebook():
+    """The manual-grading view's policy (autograder/formgrader_csp.py), computed on the page of the
+    *unsanitised* hostile notebook, allows exactly the inline scripts and handlers of nbgrader's own
+    page (an empty notebook's), none of the student's; a page it does not know gets none at all."""
+    from autograder.formgrader_csp import policy
+
+    def script_src(page):
+        return next(d for d in policy(page).split("; ") if d.startswith("script-src")).split()
+
+    hostile, empty = formgrade_page(_submission("hostile")), formgrade_page(nbformat.v4.new_notebook())
+    assert script_src(hostile) == script_src(empty)
+    assert "'unsafe-inline'" not in script_src(hostile) and "'unsafe-eval'" not in script_src(hostile)
+    assert len([s for s in script_src(empty) if s.startswith("'sha256-")]) >= 3
+    assert script_src("<html><script>x()</script></html>") == ["script-src", "'self'"]
