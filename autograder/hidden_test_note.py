@@ -10,8 +10,6 @@ puts it where ``ClearHiddenTests`` stood in ``GenerateAssignment.preprocessors``
 
 from __future__ import annotations
 
-from nbgrader.preprocessors import ClearHiddenTests
-
 NOTE_PREFIX = "# Hidden test"
 
 
@@ -28,22 +26,36 @@ def is_hidden_test_note(code: str) -> bool:
     return bool(lines) and all(line.lstrip().startswith("#") for line in lines) and lines[0].startswith(NOTE_PREFIX)
 
 
-class ExplainHiddenTests(ClearHiddenTests):
-    """``ClearHiddenTests``, leaving :func:`hidden_test_note` where hidden tests were removed."""
+def _explain_hidden_tests_class():
+    from nbgrader.preprocessors import ClearHiddenTests
 
-    def preprocess(self, nb, resources):
-        self._assignment = resources.get("nbgrader", {}).get("assignment", "ASSIGNMENT")
-        return super().preprocess(nb, resources)
+    class ExplainHiddenTests(ClearHiddenTests):
+        """``ClearHiddenTests``, leaving :func:`hidden_test_note` where hidden tests were removed."""
 
-    def preprocess_cell(self, cell, resources, cell_index):
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") \
-                and getattr(self, "_removed", False):
-            rest = cell.source.strip("\n")
-            note = hidden_test_note(self._assignment, float(cell.metadata["nbgrader"].get("points", 0)))
-            cell.source = f"{rest}\n{note}" if rest.strip() else note
-        return cell, resources
+        def preprocess(self, nb, resources):
+            self._assignment = resources.get("nbgrader", {}).get("assignment", "ASSIGNMENT")
+            return super().preprocess(nb, resources)
 
-    def _remove_hidden_test_region(self, cell):
-        self._removed = super()._remove_hidden_test_region(cell)
-        return self._removed
+        def preprocess_cell(self, cell, resources, cell_index):
+            cell, resources = super().preprocess_cell(cell, resources, cell_index)
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") \
+                    and getattr(self, "_removed", False):
+                rest = cell.source.strip("\n")
+                note = hidden_test_note(self._assignment, float(cell.metadata["nbgrader"].get("points", 0)))
+                cell.source = f"{rest}\n{note}" if rest.strip() else note
+            return cell, resources
+
+        def _remove_hidden_test_region(self, cell):
+            self._removed = super()._remove_hidden_test_region(cell)
+            return self._removed
+
+    return ExplainHiddenTests
+
+
+def __getattr__(name):
+    # The preprocessor class is built on first use, so that importing the note's text (the
+    # self-check does) does not import nbgrader.
+    if name == "ExplainHiddenTests":
+        globals()[name] = _explain_hidden_tests_class()
+        return globals()[name]
+    raise AttributeError(name)

@@ -1,10 +1,11 @@
 """The course in a real browser: JupyterLab with nbgrader, driven by Playwright in Debian's Chromium.
 
 A JupyterLab server (127.0.0.1 only, a fresh token) is started on a scratch copy of the course and
-stopped at the end. The student opens the released LeakyReLU notebook, runs it, sees the plots and
+stopped at the end. The student opens their copy of the LeakyReLU notebook in work/, runs it, sees the plots and
 the failing visible tests, writes a correct answer, sees the tests pass and Validate succeed. The
 instructor opens the formgrader and sees the scores of submissions graded by the pipeline.
-Screenshots of the key moments are saved in test-artifacts/browser/.
+`./kit lab` itself, on a copy of the course, shows a new student the rendered start page beside
+their workspace. Screenshots of the key moments are saved in test-artifacts/browser/.
 """
 
 import os
@@ -25,6 +26,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from autograder import COURSE_ROOT
 from autograder.grade import Limits, grade_all
 from autograder.nbgrader_course import generate, import_roster, scratch_course
+from course.workspace import prepare
+from course_copy import copy_course, kit_environment
 from grading import SUBMISSIONS, build_submission, instructor_solution
 
 pytestmark = pytest.mark.slow
@@ -63,6 +66,7 @@ def course(tmp_path_factory):
     import_roster(root / "students.csv", root)
     for assignment in ("01_pooling", ASSIGNMENT, "03_lenet"):
         generate(assignment, root)
+    prepare(root)                               # the student's copies in work/, as ./kit makes them
     for student, fixture in (("ada", None), ("alan", SUBMISSIONS / "hostile" / "partly_wrong.py")):
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
@@ -139,7 +143,7 @@ def shoot_on_failure(page, request):
 def test_student_runs_answers_and_validates(lab, page, shoot_on_failure):
     base, token = lab
     page.set_default_timeout(120_000)
-    page.goto(f"{base}/lab/tree/release/{ASSIGNMENT}/{NOTEBOOK}?token={token}")
+    page.goto(f"{base}/lab/tree/work/{ASSIGNMENT}/{NOTEBOOK}?token={token}")
     page.locator(".jp-Notebook").wait_for()
     # The kernel is ready once the first code cell has run and printed the device. A run asked for
     # while the page is still connecting to the new kernel can be dropped: ask again, as a user would.
@@ -201,3 +205,52 @@ def test_instructor_sees_assignments_and_graded_scores(lab, page, shoot_on_failu
     alan = next(row for row in rows if "alan" in row)
     assert "16 / 16" in ada and "12 / 16" in alan, rows
     _shot(page, "instructor-2-graded-scores")
+
+
+def test_kit_lab_opens_the_rendered_start_page_beside_the_workspace(page, tmp_path, shoot_on_failure):
+    """What a new student sees first: `./kit lab` (setup included) on a fresh copy of the course,
+    in a browser with no Lab settings of its own."""
+    root = copy_course(tmp_path / "course")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = kit_environment(root, {"COURSE_LAB_PORT": str(port), "COURSE_LAB_TOKEN": token,
+                                 "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+                                 "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+                                 "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")})
+    log_path = tmp_path / "kit-lab.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([str(root / "kit"), "lab"], cwd=root, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300                 # the kit's setup runs first on the copy
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.5)
+        printed = f"open http://127.0.0.1:{port}/lab/tree/work/START_HERE.md?token={token}"
+        assert printed in log_path.read_text()
+        page.set_default_timeout(60_000)
+        page.goto(printed.removeprefix("open "))
+        page.locator(".jp-RenderedMarkdown h1", has_text="Start here").wait_for()      # rendered, not source
+        assert page.locator(".jp-FileEditor:visible").count() == 0
+        listing = page.locator(".jp-DirListing-itemText")
+        listing.filter(has_text="02_linear_activation").first.wait_for()
+        names = set(listing.all_inner_texts())
+        assert {"01_pooling", "02_linear_activation", "03_lenet", "START_HERE.md"} <= names, names
+        assert not names & {"source", "autograder", "gradebook.db", "tests"}, names
+        page.wait_for_timeout(3000)                        # a news pop-up would have appeared by now
+        assert page.locator(".jp-toast-message, .Toastify__toast").count() == 0
+        _shot(page, "first-screen-start-page-and-workspace")
+
+        page.locator(".jp-RenderedMarkdown a", has_text="Linear layers and activations").click()
+        page.locator(".jp-Notebook").first.wait_for()
+        page.locator(".lm-TabBar-tab.lm-mod-current", has_text=NOTEBOOK).wait_for()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
