@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import re
 import uuid
 
 import nbformat
 import nh3
 from nbconvert.preprocessors import Preprocessor
+
+from autograder.submission import clean_text, json_safe
 
 # -- HTML ----------------------------------------------------------------------------------------
 
@@ -85,7 +86,7 @@ _CLEANER = nh3.Cleaner(
 
 def clean_html(html: str) -> str:
     """``html`` with only the allow-listed tags, attributes, URLs and CSS properties left."""
-    return _CLEANER.clean(html)
+    return _CLEANER.clean(clean_text(html))
 
 
 # -- markdown ------------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ def _safe_notebook_metadata(metadata) -> dict:
 def sanitize_notebook(nb) -> nbformat.NotebookNode:
     """A copy of the notebook ``nb`` (a NotebookNode or its JSON as a dict) with no active content,
     valid against nbformat 4.5's schema (see the module docstring)."""
-    nb = copy.deepcopy(nb)
+    nb = json_safe(nb)                      # a copy: plain JSON values, text as valid UTF-8
     cells = nb.get("cells") if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else []
     used, clean = set(), []
     for cell in cells:

@@ -282,3 +282,14 @@ def test_csp_trusts_only_the_scripts_nbgrader_writes_before_the_notebook():
     assert "'unsafe-inline'" not in script_src(hostile) and "'unsafe-eval'" not in script_src(hostile)
     assert len([s for s in script_src(empty) if s.startswith("'sha256-")]) >= 3
     assert script_src("<html><script>x()</script></html>") == ["script-src", "'self'"]
+
+
+def test_text_that_is_not_valid_utf8_is_kept_as_valid_text():
+    """A notebook's JSON may carry lone surrogates (``"\\ud800"``): the copy is still writable."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("bad \ud800 text"),
+        nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", text="out \udcff\n")])])
+    safe = sanitize_notebook(nb)
+    nbformat.validate(safe)
+    assert "bad \ufffd text" in safe.cells[0].source and safe.cells[1].outputs[0].text == "out \ufffd\n"
+    nbformat.writes(safe).encode("utf-8")
