@@ -56,7 +56,7 @@ def prepare_class(settings: Settings, roster: Path, passwords: dict[str, str] | 
 def check_environment_reachable(settings: Settings) -> None:
     """Every account runs the course's Python: stop with the fix when another account cannot."""
     python = settings.venv / "bin" / "python"
-    run = accounts.run_as(settings.instructor, [str(python), "-c", "import jupyterhub, nbgrader"], check=False)
+    run = accounts.run_as(settings.instructor, [str(python), "-c", "import jupyterhub, nbgrader, course"], check=False)
     if run.returncode != 0:
         raise SystemExit(
             f"{settings.instructor} cannot run the course's Python {python} (-> {python.resolve()}):\n"

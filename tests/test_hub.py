@@ -1,0 +1,340 @@
+"""A whole class on one server: the course's JupyterHub, real accounts, nbgrader's exchange, Chromium.
+
+As root on Linux, the module creates three throwaway Unix accounts (an instructor and students A
+and B, removed afterwards whatever happens), sets the class up as ``./kit hub`` does (hub/), and
+starts JupyterHub on free loopback ports. Then, in Chromium: the instructor releases
+02_linear_activation from the formgrader; A logs in with a password, fetches it in the Assignments
+tab, writes the correct answer, validates and submits; B submits a wrong answer. B cannot list the
+inbox nor read A's submission or A's home (checked as B, at the file level). The instructor collects
+(formgrader), grades with the sandboxed ``python -m autograder grade`` (as the instructor, in a
+terminal's stead) and releases feedback (formgrader); A fetches the feedback and sees 16 / 16, B
+sees 12 / 16 and the reasons. A wrong password does not log in. At the end the hub is stopped and
+nothing of it runs or listens. Screenshots: test-artifacts/hub/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from autograder import COURSE_ROOT
+
+if not sys.platform.startswith("linux") or os.geteuid() != 0:
+    pytest.skip("the hub test creates Unix accounts and runs JupyterHub's local spawner: it needs root on Linux",
+                allow_module_level=True)
+
+from grading import SUBMISSIONS, fixture_answers, instructor_solution  # noqa: E402
+from hub import Settings, accounts  # noqa: E402
+from hub.__main__ import LOCAL_PROXY, jupyterhub_command, jupyterhub_env, prepare_class  # noqa: E402
+from test_browser import (ASSIGNMENT, NOTEBOOK, _cell_containing, _free_port,  # noqa: E402,F401 (fixtures)
+                          browser_context_args, browser_type_launch_args)
+
+pytestmark = pytest.mark.slow
+SHOTS = COURSE_ROOT / "test-artifacts" / "hub"
+WRONG = SUBMISSIONS / "hostile" / "partly_wrong.py"       # `>=` for `>`: 12 of 16 points
+VENV_BIN = Path(sys.executable).parent
+
+if not LOCAL_PROXY.exists() and not shutil.which("configurable-http-proxy"):
+    pytest.skip("configurable-http-proxy (npm) is missing: ./kit test installs it", allow_module_level=True)
+
+
+class Hub:
+    """The running hub of this module: its settings, accounts, passwords and process."""
+
+    def __init__(self, settings: Settings, names: dict[str, str], passwords: dict[str, str],
+                 process: subprocess.Popen, log: Path):
+        self.settings, self.names, self.passwords, self.process, self.log = settings, names, passwords, process, log
+        self.base = f"http://127.0.0.1:{settings.port}"
+
+    @property
+    def accounts(self) -> list[str]:
+        return [self.settings.instructor] + self.settings.students
+
+    def ports(self) -> list[int]:
+        s = self.settings
+        return [s.port, s.hub_port, s.proxy_api_port]
+
+    def stop(self) -> None:
+        """SIGTERM to the hub (it stops the proxy and everyone's server), then make sure."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def as_instructor(self, *argv: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        """A command in the instructor's course directory, as the instructor (what their terminal runs)."""
+        return accounts.run_as(self.settings.instructor, list(argv), cwd=self.settings.course_dir(),
+                               env={"PATH": f"{VENV_BIN}:/usr/bin:/bin"}, check=False, timeout=timeout)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _lab_settings(name: str) -> None:
+    """Render every cell (so the test finds outputs) and no news pop-up, in the account's own settings."""
+    settings = accounts.home(name) / ".jupyter" / "lab" / "user-settings" / "@jupyterlab"
+    for plugin, text in (("notebook-extension/tracker", '{"windowingMode": "none"}'),
+                         ("apputils-extension/notification", '{"fetchNews": "false"}')):
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    subprocess.run(["chown", "-R", f"{name}:{name}", str(accounts.home(name) / ".jupyter")], check=True)
+
+
+@pytest.fixture(scope="module")
+def hub(request):
+    tag = secrets.token_hex(3)
+    names = {"instructor": f"hubi{tag}", "a": f"hubsa{tag}", "b": f"hubsb{tag}"}
+    base = Path(tempfile.mkdtemp(prefix="course-hub-"))
+    os.chmod(base, 0o755)                       # the accounts reach the exchange inside
+    running: list[Hub] = []
+
+    def clean_up():
+        for started in running:
+            started.stop()
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(started.log, SHOTS / "jupyterhub.log")        # the hub's log, beside the screenshots
+        for name in names.values():
+            accounts.remove(name)
+        shutil.rmtree(base, ignore_errors=True)
+
+    request.addfinalizer(clean_up)              # registered first: runs even if the set-up fails half-way
+    roster = base / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\n" + "".join(f"{names[k]},Student,{k.upper()},\n" for k in ("a", "b")))
+    settings = Settings(state=base / "state", exchange=base / "exchange", instructor=names["instructor"],
+                        students=[names["a"], names["b"]], port=_free_port(), hub_port=_free_port(),
+                        proxy_api_port=_free_port(), venv=VENV_BIN.parent,
+                        proxy=str(LOCAL_PROXY) if LOCAL_PROXY.exists() else shutil.which("configurable-http-proxy"))
+    passwords = {name: secrets.token_urlsafe(12) for name in names.values()}
+    try:
+        assert prepare_class(settings, roster, passwords) == passwords
+    except SystemExit as stop:                  # the course's Python is out of the accounts' reach
+        pytest.skip(str(stop))
+    sandbox = accounts.run_as(settings.instructor, ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "true"], check=False)
+    if sandbox.returncode != 0:
+        pytest.skip(f"bubblewrap does not run for an account other than root here ({sandbox.stderr.strip()}): "
+                    "unprivileged user namespaces are off (Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0)")
+    for name in names.values():
+        _lab_settings(name)
+    log = base / "jupyterhub.log"
+    process = subprocess.Popen(jupyterhub_command(settings), cwd=settings.state, env=jupyterhub_env(settings),
+                               stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    started = Hub(settings, names, passwords, process, log)
+    running.append(started)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{started.base}/hub/api", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterHub did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+    return started
+
+
+@pytest.fixture(scope="module")
+def people(hub, browser, browser_context_args):
+    """One browser context (cookie jar) per person."""
+    contexts = {key: browser.new_context(**browser_context_args) for key in ("instructor", "a", "b")}
+    pages = {key: context.new_page() for key, context in contexts.items()}
+    for page in pages.values():
+        page.set_default_timeout(120_000)
+    yield pages
+    for key, page in pages.items():
+        _shot(page, f"last-{key}")
+        contexts[key].close()
+
+
+def _shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+    except Exception:  # noqa: BLE001 - a screenshot is a record, never a failure
+        pass
+
+
+def _log_in(page, hub, name, password):
+    page.goto(f"{hub.base}/hub/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", password)
+    page.locator("input[type=submit], button[type=submit]").first.click()
+
+
+def _log_in_to_lab(page, hub, key):
+    name = hub.names[key]
+    _log_in(page, hub, name, hub.passwords[name])
+    page.wait_for_url(f"**/user/{name}/lab**", timeout=180_000)
+    page.locator(".jp-LauncherCard").first.wait_for()
+
+
+def _assignments_tab(page):
+    page.locator(".lm-MenuBar-item", has_text="Nbgrader").click()
+    page.locator(".lm-Menu-item:visible", has_text="Assignment List").click()
+    page.locator("#released_assignments_list").wait_for()
+
+
+def _fetch(page, key):
+    """Fetch the assignment in the Assignments tab."""
+    _assignments_tab(page)
+    page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role("button", name="Fetch").click()
+    page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).wait_for()
+    _shot(page, f"{key}-2-fetched")
+
+
+def _answer(page, hub, key, code):
+    page.goto(f"{hub.base}/user/{hub.names[key]}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}")
+    answer = _cell_containing(page, "def leaky_relu(input")
+    answer.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Control+S")
+    page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached")
+    _shot(page, f"{key}-3-answered")
+
+
+def _submit(page, key):
+    _assignments_tab(page)
+    page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role("button", name="Submit").click()
+    page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).wait_for()
+    _shot(page, f"{key}-5-submitted")
+
+
+def _formgrader_action(page, hub, action, success):
+    """Click an assignment's action in the formgrader's Manage Assignments; wait for its success."""
+    page.goto(f"{hub.base}/user/{hub.settings.instructor}/formgrader")
+    row = page.locator("tr", has_text=ASSIGNMENT)
+    row.locator(f"td.{action} a").click()
+    page.locator("#success-modal, #error-modal").wait_for()
+    text = page.locator("#success-modal, #error-modal").inner_text()
+    _shot(page, f"instructor-{action}")
+    assert success in text, text
+
+
+def _feedback(page, hub, key):
+    """Fetch the feedback in the Assignments tab, open it from the folder it lands in; return its text."""
+    _assignments_tab(page)
+    page.locator("#refresh_assignments_list").click()     # the tab lists the exchange when it refreshes
+    submitted = page.locator("#submitted_assignments_list")
+    submitted.get_by_text("(feedback available to fetch)").first.wait_for()
+    _shot(page, f"{key}-6-feedback-available")
+    submitted.get_by_role("button", name="Fetch Feedback").first.click()
+    submitted.get_by_text("(view feedback)").first.click()
+    page.locator(".jp-DirListing-item", has_text=NOTEBOOK.replace(".ipynb", ".html")).dblclick()
+    frame = page.frame_locator(".jp-HTMLViewer iframe").first
+    frame.locator("body").wait_for()
+    text = frame.locator("body").inner_text()
+    _shot(page, f"{key}-7-feedback")
+    return text
+
+
+def _results(hub, key) -> dict:
+    path = hub.settings.course_dir() / "autograded" / hub.names[key] / ASSIGNMENT / "results.json"
+    return json.loads(path.read_text())
+
+
+def test_wrong_password_does_not_log_in(hub, people):
+    page = people["b"]
+    _log_in(page, hub, hub.names["b"], hub.passwords[hub.names["b"]] + "x")
+    page.get_by_text("Invalid username or password").wait_for()
+    _shot(page, "0-wrong-password")
+    assert "/hub/login" in page.url
+    assert accounts.processes(hub.names["b"]) == [], "no server may start for a failed login"
+
+
+def test_class_releases_submits_grades_and_returns_feedback(hub, people):
+    inst, a, b = people["instructor"], people["a"], people["b"]
+
+    # The instructor releases the assignment from the formgrader (in their JupyterLab's nbgrader menu).
+    _log_in_to_lab(inst, hub, "instructor")
+    inst.locator(".lm-MenuBar-item", has_text="Nbgrader").click()
+    assert "Formgrader" in " ".join(inst.locator(".lm-Menu-item:visible").all_inner_texts())
+    _shot(inst, "instructor-0-lab")
+    inst.keyboard.press("Escape")
+    _formgrader_action(inst, hub, "release", f"Successfully released '{ASSIGNMENT}'")
+
+    # A: log in, fetch, answer correctly, validate, submit.
+    _log_in_to_lab(a, hub, "a")
+    _shot(a, "a-1-logged-in")
+    a.locator(".lm-MenuBar-item", has_text="Nbgrader").click()
+    menu = a.locator(".lm-Menu-item:visible").all_inner_texts()
+    assert any("Assignment List" in item for item in menu) and not any("Formgrader" in item for item in menu), menu
+    a.keyboard.press("Escape")
+    assert a.request.get(f"{hub.base}/user/{hub.names['a']}/formgrader").status == 404, "a student has no formgrader"
+    _fetch(a, "a")
+    _answer(a, hub, "a", instructor_solution(ASSIGNMENT, NOTEBOOK, "leaky_relu_answer"))
+    a.locator(".jp-Toolbar").get_by_text("Validate", exact=True).first.click()
+    a.get_by_text("Success! Your notebook passes all the tests.").wait_for(timeout=300_000)
+    _shot(a, "a-4-validated")
+    a.keyboard.press("Escape")
+    _submit(a, "a")
+
+    # B: a wrong answer, submitted.
+    _log_in_to_lab(b, hub, "b")
+    _fetch(b, "b")
+    _answer(b, hub, "b", fixture_answers(ASSIGNMENT, NOTEBOOK, WRONG)["leaky_relu_answer"])
+    _submit(b, "b")
+
+    # B cannot see A's work: not the inbox's listing, not A's submission by its path, not A's home.
+    inbound = hub.settings.exchange / "cnn-layers" / "inbound"
+    a_submission = next(inbound.glob(f"{hub.names['a']}+{ASSIGNMENT}+*"))
+    for argv in (["ls", str(inbound)], ["cat", str(a_submission / NOTEBOOK)],
+                 ["cat", str(a_submission / "submission_secret.txt")],
+                 ["cat", str(accounts.home(hub.names["a"]) / ASSIGNMENT / NOTEBOOK)]):
+        run = accounts.run_as(hub.names["b"], argv, check=False)
+        assert run.returncode != 0 and "Permission denied" in run.stderr, (argv, run.stdout[:200], run.stderr)
+    assert accounts.run_as(hub.settings.instructor, ["cat", str(a_submission / NOTEBOOK)]).returncode == 0
+
+    # The instructor collects (formgrader), grades with the sandboxed grader, releases the feedback.
+    _formgrader_action(inst, hub, "collect", f"Successfully collected submissions of '{ASSIGNMENT}'")
+    grading = hub.as_instructor(str(VENV_BIN / "python"), "-m", "autograder", "grade", ASSIGNMENT)
+    assert grading.returncode == 0, grading.stdout + grading.stderr
+    assert "graded 2, failed 0" in grading.stdout, grading.stdout
+    scores = {key: [(t["score"], t["max_score"]) for nb in _results(hub, key)["notebooks"] for t in nb["tests"]]
+              for key in ("a", "b")}
+    assert [sum(x) for x in zip(*scores["a"])] == [16, 16]
+    assert [sum(x) for x in zip(*scores["b"])] == [12, 16]
+    inst.goto(f"{hub.base}/user/{hub.settings.instructor}/formgrader/manage_submissions/{ASSIGNMENT}")
+    inst.locator("table tbody tr", has_text=hub.names["a"]).first.wait_for()
+    _shot(inst, "instructor-graded-scores")
+    rows = inst.locator("table tbody tr").all_inner_texts()
+    assert any(hub.names["a"] in row and "16 / 16" in row for row in rows), rows
+    assert any(hub.names["b"] in row and "12 / 16" in row for row in rows), rows
+    _formgrader_action(inst, hub, "release-feedback", f"Successfully released feedback of '{ASSIGNMENT}'")
+
+    # A sees full marks; B sees its score and why each point was lost.
+    assert "16 / 16" in _feedback(a, hub, "a")
+    text_b = _feedback(b, hub, "b")
+    assert "12 / 16" in text_b
+    reasons = [t["reason"] for nb in _results(hub, "b")["notebooks"] for t in nb["tests"] if t["score"] < t["max_score"]]
+    assert reasons and all(reason.split("\n")[0][:60] in text_b for reason in reasons), (reasons, text_b)
+
+
+def test_stopping_the_hub_leaves_nothing_running(hub):
+    hub.stop()
+    assert hub.process.returncode is not None
+    time.sleep(1)
+    for name in hub.accounts:
+        assert accounts.processes(name) == [], f"{name} still runs processes"
+    for port in hub.ports():
+        assert not _listening(port), f"127.0.0.1:{port} still listens"
+    pid_file = hub.settings.state / "jupyterhub-proxy.pid"
+    if pid_file.exists():
+        assert not Path(f"/proc/{pid_file.read_text().strip()}").exists(), "the proxy still runs"
