@@ -89,7 +89,8 @@ def install() -> bool:
     where there is no server and this does nothing."""
     from jupyter_server.serverapp import ServerApp
 
-    app = ServerApp.instance() if ServerApp.initialized() else None
+    app = getattr(ServerApp, "_instance", None)     # an nbgrader command's app is a sibling: not a server
+    app = app if isinstance(app, ServerApp) else None
     transforms = getattr(getattr(app, "web_app", None), "transforms", None)
     if transforms is None:
         return False
