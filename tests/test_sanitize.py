@@ -293,3 +293,15 @@ def test_text_that_is_not_valid_utf8_is_kept_as_valid_text():
     nbformat.validate(safe)
     assert "bad \ufffd text" in safe.cells[0].source and safe.cells[1].outputs[0].text == "out \ufffd\n"
     nbformat.writes(safe).encode("utf-8")
+
+
+def test_csp_install_is_a_no_op_outside_a_server():
+    """nbgrader_config.py calls it in every nbgrader command too, whose app is a sibling singleton of
+    jupyter_server's ServerApp: it must do nothing there, not raise (every command would fail)."""
+    import subprocess
+    import sys
+
+    code = ("from nbgrader.apps.nbgraderapp import NbGraderApp; NbGraderApp.instance();"
+            "from autograder.formgrader_csp import install; print(install())")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr
