@@ -91,13 +91,17 @@ class PrivateSubmit(ExchangeSubmit):
         os.chmod(dest, 0o770)
 
 
+STAGED = "<!-- the kit's feedback.html, staged for nbgrader's release_feedback (hub/exchange.py) -->\n"
+
+
 def stage_kit_feedback(feedback_dir: Path, submitted_dir: Path, notebooks: list[str]) -> bool:
     """Lay out the kit's feedback page as nbgrader's release_feedback expects; False when it cannot.
 
-    nbgrader releases ``<notebook>.html`` under a hash of the submission's secret, so each notebook
-    of the assignment gets a copy of feedback.html (unless a newer page of that name is there, e.g.
-    from nbgrader's generate_feedback), beside the submission's timestamp.txt and
-    submission_secret.txt (from submitted/, where ``nbgrader collect`` put them).
+    nbgrader releases ``<notebook>.html`` under a hash of the submission's secret, beside the
+    submission's timestamp.txt and submission_secret.txt (copied here from submitted/, where
+    ``nbgrader collect`` put them). Each notebook of the assignment gets a copy of feedback.html,
+    unless nbgrader's own page of that name is there (``python -m autograder feedback`` writes it):
+    then that page is released.
     """
     page = feedback_dir / "feedback.html"
     secrets = [submitted_dir / name for name in ("timestamp.txt", "submission_secret.txt")]
@@ -107,8 +111,8 @@ def stage_kit_feedback(feedback_dir: Path, submitted_dir: Path, notebooks: list[
         shutil.copyfile(source, feedback_dir / source.name)
     for notebook in notebooks:
         target = feedback_dir / f"{notebook}.html"
-        if not target.exists() or target.stat().st_mtime < page.stat().st_mtime:
-            shutil.copyfile(page, target)
+        if not target.exists() or target.read_text(encoding="utf-8", errors="replace").startswith(STAGED):
+            target.write_text(STAGED + page.read_text(encoding="utf-8"), encoding="utf-8")
     return True
 
 
