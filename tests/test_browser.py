@@ -97,24 +97,35 @@ def lab(course, tmp_path_factory):
                                f"--ServerApp.root_dir={course}"] + (["--allow-root"] if os.geteuid() == 0 else []),
                               cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    try:
+        wait_for_lab(server, base, token, 90, log.name)
+        yield base, token
+    finally:
+        stop(server)
+        log.close()
+
+
+def wait_for_lab(server: subprocess.Popen, base: str, token: str, seconds: float, log_name: str) -> None:
+    """Return once the Jupyter server at ``base`` answers; fail when it ends or takes too long."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
+            return
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(f"JupyterLab did not start: see {log.name}")
+                raise RuntimeError(f"JupyterLab did not start: see {log_name}")
             time.sleep(0.5)
-    yield base, token
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop a server started with ``start_new_session=True``, and everything it started."""
     os.killpg(server.pid, signal.SIGTERM)
     try:
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
-    log.close()
 
 
 def _shot(page, name):
@@ -221,14 +232,7 @@ def test_kit_lab_opens_the_rendered_start_page_beside_the_workspace(page, tmp_pa
         server = subprocess.Popen([str(root / "kit"), "lab"], cwd=root, env=env, stdout=log,
                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 300                 # the kit's setup runs first on the copy
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
-                time.sleep(0.5)
+        wait_for_lab(server, f"http://127.0.0.1:{port}", token, 300, str(log_path))   # the kit's setup runs first
         printed = f"open http://127.0.0.1:{port}/lab/tree/work/START_HERE.md?token={token}"
         assert printed in log_path.read_text()
         page.set_default_timeout(60_000)
@@ -248,9 +252,4 @@ def test_kit_lab_opens_the_rendered_start_page_beside_the_workspace(page, tmp_pa
         page.locator(".jp-Notebook").first.wait_for()
         page.locator(".lm-TabBar-tab.lm-mod-current", has_text=NOTEBOOK).wait_for()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)

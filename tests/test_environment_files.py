@@ -45,7 +45,8 @@ def test_no_deps_packages_documented_in_environment_yml():
 
 def test_python_version_is_the_same():
     assert "  - python=3.11" in (ROOT / "environment.yml").read_text().splitlines()
-    assert _pyproject()["project"]["requires-python"] == ">=3.10"
+    assert _pyproject()["project"]["requires-python"] == ">=3.11"          # nbgrader 0.9.6 needs 3.11
+    assert "MIN_PYTHON=3.11" in (ROOT / "kit").read_text()                # and the kit says so
 
 
 def test_installed_versions_are_the_pinned_ones():
