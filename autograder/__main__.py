@@ -41,6 +41,8 @@ def main(argv=None) -> int:
     grade.add_argument("--call-limit", type=float, default=30.0, help="seconds for each call of the student's code")
     grade.add_argument("--memory-limit", type=float, default=6.0, help="GiB of memory for a notebook's process")
     grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (unsafe)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="grade on this Dask cluster's workers instead of this machine (README: Grading on a cluster)")
     feedback = commands.add_parser("feedback")
     feedback.add_argument("assignment")
     feedback.add_argument("--student", action="append", help="only this student (repeatable)")
@@ -71,7 +73,7 @@ def main(argv=None) -> int:
         limits = Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit,
                         memory_bytes=int(args.memory_limit * 1024**3), sandbox=not args.no_sandbox)
         summary = grade_all(args.assignment, students=args.student, workers=args.workers, force=args.force,
-                            limits=limits)
+                            limits=limits, scheduler=args.scheduler)
         print_summary(summary)
         return 1 if summary["failed"] else 0
     if args.command == "feedback":
@@ -99,6 +101,10 @@ def print_summary(summary: dict) -> None:
             print(f"  warning, {student}: {warning}")
     for student, error in summary["failed"].items():
         print(f"  {student}: {error}")
+    for student, runs in summary.get("reruns", {}).items():          # grading on a cluster
+        print(f"  {student}: graded again after a worker died ({runs} more run{'s' if runs > 1 else ''})")
+    for worker, reason in summary.get("unfit_workers", {}).items():
+        print(f"  worker not used: {reason}")
     if summary["not_on_roster"]:
         print("  not on the roster (not graded):", ", ".join(summary["not_on_roster"]))
     print("details:", json.dumps({k: summary[k] for k in ("graded", "skipped")}))

@@ -95,6 +95,11 @@ def cell_errors(ready) -> list[dict]:
              "message": clean_text(e.get("message"), 2000)} for e in errors[:20] if isinstance(e, dict)]
 
 
+def not_graded(spec: NotebookSpec, ended: str) -> NotebookResult:
+    """A notebook that was not run: every test earns nothing, with ``ended`` as the reason."""
+    return NotebookResult(spec.name, [TestResult(t.grade_id, 0.0, t.points, ended) for t in spec.tests], ended=ended)
+
+
 def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data_dir: Path,
                    limits: Limits) -> NotebookResult:
     """Grade one submitted notebook against ``spec`` (see the module docstring)."""
@@ -105,13 +110,9 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
     try:
         submitted = read_notebook(submitted_path)
     except SubmissionRefused as exc:
-        result.ended = f"the notebook was not graded: {exc}"
-        result.tests = [TestResult(t.grade_id, 0.0, t.points, result.ended) for t in spec.tests]
-        return result
+        return not_graded(spec, f"the notebook was not graded: {exc}")
     except Exception as exc:  # noqa: BLE001 - not a notebook at all
-        result.ended = f"the notebook could not be read ({_reason(exc)})"
-        result.tests = [TestResult(t.grade_id, 0.0, t.points, result.ended) for t in spec.tests]
-        return result
+        return not_graded(spec, f"the notebook could not be read ({_reason(exc)})")
 
     namespace: dict = {"__name__": "__main__"}
     for cell in spec.cells:
@@ -167,10 +168,16 @@ def _worker_init() -> None:
 
 def grade_submission(job: dict) -> dict:
     """Grade every notebook of one (student, assignment); runs in a worker process."""
-    root, student, assignment = Path(job["root"]), job["student"], job["assignment"]
+    root, assignment = Path(job["root"]), job["assignment"]
     specs = _WORKER_STATE.setdefault((str(root), assignment), load_assignment(assignment, root))
+    return grade_folder(specs, root / "submitted" / job["student"] / assignment, job)
+
+
+def grade_folder(specs: list[NotebookSpec], folder: Path, job: dict) -> dict:
+    """Grade the notebooks named by ``specs`` in ``folder`` (``job``: student, assignment, limits,
+    data_dir); the result dict that :func:`record_result` records."""
+    student, assignment = job["student"], job["assignment"]
     limits = Limits(**job["limits"])
-    folder = root / "submitted" / student / assignment
     start = time.perf_counter()
     notebooks = []
     with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as scratch:
@@ -268,8 +275,10 @@ def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpe
 
 def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] | None = None,
               workers: int | None = None, force: bool = False, limits: Limits | None = None,
-              progress: bool = True) -> dict:
-    """Grade every submission of ``assignment`` (or just ``students``); return a summary dict."""
+              progress: bool = True, scheduler: str | None = None) -> dict:
+    """Grade every submission of ``assignment`` (or just ``students``); return a summary dict.
+    With ``scheduler`` (``tcp://HOST:PORT``) the grading runs on a Dask cluster (see
+    :mod:`autograder.cluster`); results are recorded here either way."""
     from course.paths import data_dir
 
     from autograder.cpu_only import grade_on_cpu
@@ -294,7 +303,12 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     from tqdm.auto import tqdm
 
     with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
-        for result in run_jobs(jobs, workers):
+        if scheduler is None:
+            results = run_jobs(jobs, workers)
+        else:
+            from autograder.cluster import run_on_cluster
+            results = run_on_cluster(jobs, specs, scheduler, summary)
+        for result in results:
             record_result(root, result, specs, summary)
             bar.update(1)
     return summary

@@ -9,9 +9,17 @@ students alternate between the instructor's solutions and plausible wrong answer
 see the same COURSE_EPOCHS (default 1: plain nbgrader runs the LeNet lesson's training, the
 pipeline does not; with the notebook's own default of 10 epochs plain nbgrader is far slower).
 Goal: ≥ 4× on 2 cores.
+
+    .venv/bin/python benchmarks/grading_speed.py --scheduler tcp://HOST:PORT|loopback [--workers N]
+
+grades the same submissions on this machine's pool and then through a Dask cluster instead of
+plain nbgrader (``loopback``: a scheduler and N one-thread workers started here, on 127.0.0.1),
+and prints seconds per submission for both (the overhead the cluster adds) and notebooks per core
+per minute (the figure that sizes a cluster).
 """
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -52,6 +60,7 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=20)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--scheduler", help="compare with grading through this Dask scheduler (or 'loopback')")
     args = parser.parse_args()
     os.environ["COURSE_EPOCHS"] = str(args.epochs)
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,6 +75,8 @@ def main() -> int:
             assert not summary["failed"], summary["failed"]
         ours = time.perf_counter() - start
         print(f"pipeline (parallel, sandboxed):     {ours:8.1f} s  {ours / n:6.2f} s per submission", flush=True)
+        if args.scheduler:
+            return cluster_figures(root, n, ours, args.scheduler, args.workers or os.cpu_count())
 
         start = time.perf_counter()
         nbgrader = api(root)
@@ -76,6 +87,29 @@ def main() -> int:
         plain = time.perf_counter() - start
         print(f"plain nbgrader autograde (serial):  {plain:8.1f} s  {plain / n:6.2f} s per submission", flush=True)
     print(f"ratio {plain / ours:.1f}× (goal ≥ 4× on 2 cores)")
+    return 0
+
+
+def cluster_figures(root: Path, n: int, local: float, scheduler: str, workers: int) -> int:
+    """Grade the same submissions again through Dask; print the overhead and notebooks per core per minute."""
+    from dask_cluster import LoopbackCluster
+    from distributed import Client
+
+    with contextlib.ExitStack() as stack:
+        if scheduler == "loopback":
+            scheduler = stack.enter_context(LoopbackCluster(root.parent / "dask", workers=workers)).address
+        with Client(scheduler, set_as_default=False) as client:
+            cores = sum(client.nthreads().values())
+        start = time.perf_counter()
+        for assignment in ASSIGNMENTS:
+            summary = grade_all(assignment, root, force=True, limits=Limits(), progress=False, scheduler=scheduler)
+            assert not summary["failed"], summary["failed"]
+        took = time.perf_counter() - start
+    notebooks = n * len(ASSIGNMENTS)
+    print(f"through Dask ({cores} worker threads):  {took:8.1f} s  {took / n:6.2f} s per submission "
+          f"({(took - local) / n:+.2f} s against this machine's pool)")
+    print(f"notebooks per core per minute: {notebooks / (took / 60) / cores:.1f} through Dask, "
+          f"{notebooks / (local / 60) / workers:.1f} on this machine's pool")
     return 0
 
 

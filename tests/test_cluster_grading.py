@@ -1,0 +1,171 @@
+"""Grading on a Dask cluster (autograder/cluster.py): a real ``dask scheduler`` and real ``dask
+worker`` processes on 127.0.0.1, the same scores as grading on this machine, a worker killed
+mid-task, a worker without bubblewrap, an endless loop on one worker, and nothing left listening."""
+
+import json
+import shutil
+import threading
+import time
+
+import nbformat
+import pytest
+from dask_cluster import LoopbackCluster, refuses_connections
+from grading import SUBMISSIONS, build_submission
+
+import autograder.grade as grade
+from autograder.grade import Limits, grade_all, results_path
+from autograder.nbgrader_course import generate, import_roster, scratch_course
+
+# assignment → (notebook, {student: (fixture or None for the instructor's solution, total score)})
+ASSIGNMENTS = {
+    "01_pooling": ("pooling.ipynb", {"solution": (None, 30.0),
+                                     "wrong": (SUBMISSIONS / "pooling" / "ceil_mode_off_by_one.py", 18.0)}),
+    "02_linear_activation": ("linear_activation.ipynb", {
+        "solution": (None, 16.0), "wrong": (SUBMISSIONS / "leaky_relu" / "ge_instead_of_gt.py", 12.0),
+        "endless_loop": (SUBMISSIONS / "hostile" / "endless_loop.py", 0.0)}),
+    "03_lenet": ("lenet.ipynb", {"solution": (None, 7.0), "wrong": (SUBMISSIONS / "lenet" / "no_padding.py", 1.0)}),
+}
+PAIR = ["solution", "wrong"]
+LIMITS = Limits(cell_seconds=30, call_seconds=20, memory_bytes=3 * 1024**3)
+
+
+@pytest.fixture(scope="module")
+def courses(tmp_path_factory):
+    """Two identical scratch courses: one graded on the cluster, one on this machine."""
+    root = scratch_course(tmp_path_factory.mktemp("cluster") / "course", list(ASSIGNMENTS))
+    (root / "roster.csv").write_text("id\nendless_loop\nsolution\nwrong\n")
+    import_roster(root / "roster.csv", root)
+    for assignment, (notebook, students) in ASSIGNMENTS.items():
+        generate(assignment, root)
+        for student, (fixture, _) in students.items():
+            folder = root / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(build_submission(assignment, notebook, fixture), folder / notebook)
+    local = root.parent / "local"
+    shutil.copytree(root, local)
+    return root, local
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    with LoopbackCluster(tmp_path_factory.mktemp("dask"), workers=2) as running:
+        yield running                       # shut down however the tests end
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Every call of grade.record_result, in order: (student, assignment)."""
+    calls, record = [], grade.record_result
+
+    def counting(root, result, specs, summary):
+        calls.append((result.get("student"), result.get("assignment")))
+        return record(root, result, specs, summary)
+
+    monkeypatch.setattr(grade, "record_result", counting)
+    return calls
+
+
+def scores(root, assignment, students):
+    """{student: {(notebook, grade_id): (score, max_score, reason)}} from results.json."""
+    found = {}
+    for student in students:
+        result = json.loads(results_path(root, student, assignment).read_text())
+        found[student] = {(nb["notebook"], t["grade_id"]): (t["score"], t["max_score"], t["reason"])
+                          for nb in result["notebooks"] for t in nb["tests"]}
+    return found
+
+
+def total(cell_scores):
+    return sum(score for score, _, _ in cell_scores.values())
+
+
+@pytest.mark.slow
+def test_cluster_grades_as_this_machine_does(courses, cluster, recorded):
+    root, local = courses
+    for assignment in ASSIGNMENTS:
+        on_cluster = grade_all(assignment, root, students=PAIR, limits=LIMITS, progress=False, scheduler=cluster.address)
+        here = grade_all(assignment, local, students=PAIR, limits=LIMITS, progress=False, workers=2)
+        for summary in (on_cluster, here):
+            assert sorted(summary["graded"]) == PAIR and summary["failed"] == {}, summary
+        assert on_cluster["reruns"] == {} and on_cluster["unfit_workers"] == {}
+        assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
+        for student in PAIR:
+            assert total(scores(root, assignment, [student])[student]) == ASSIGNMENTS[assignment][1][student][1]
+            for written in ("feedback.html", ASSIGNMENTS[assignment][0]):
+                folder = "feedback" if written == "feedback.html" else "autograded"
+                assert (root / folder / student / assignment / written).is_file()
+    assert sorted(recorded) == sorted([(s, a) for a in ASSIGNMENTS for s in PAIR] * 2)   # cluster, here: once each
+
+
+@pytest.mark.slow
+def test_endless_loop_times_out_on_a_worker_without_stalling_the_others(courses, cluster, recorded):
+    root, _ = courses
+    assignment = "02_linear_activation"
+    students = ["endless_loop", "solution"]         # sent in this order: the loop starts first
+    summary = grade_all(assignment, root, students=students, force=True, limits=LIMITS, progress=False,
+                        scheduler=cluster.address)
+    assert sorted(summary["graded"]) == students and summary["failed"] == {} and summary["reruns"] == {}
+    assert [student for student, _ in recorded] == ["solution", "endless_loop"]   # not held up by the loop
+    graded = scores(root, assignment, students)
+    assert total(graded["solution"]) == 16.0 and total(graded["endless_loop"]) == 0.0
+    assert all("time limit exceeded" in reason for _, _, reason in graded["endless_loop"].values())
+
+
+def _kill_while_grading(cluster, name: str, grading: threading.Thread) -> bool:
+    """SIGKILL worker ``name`` once it has been grading a task for 3 s; False if it never did."""
+    with cluster.client() as client:
+        address = next(a for a, w in client.scheduler_info(n_workers=-1)["workers"].items() if w["name"] == name)
+        busy_since = None
+        while grading.is_alive():
+            busy = bool(client.processing().get(address))
+            busy_since = (busy_since or time.monotonic()) if busy else None
+            if busy_since and time.monotonic() - busy_since > 3:
+                cluster.kill(name)
+                return True
+            time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_loses_nothing_and_records_once(courses, cluster, recorded):
+    root, local = courses
+    assignment = "02_linear_activation"
+    outcome = {}
+    grading = threading.Thread(target=lambda: outcome.update(grade_all(
+        assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
+    grading.start()
+    killed = _kill_while_grading(cluster, "worker0", grading)
+    grading.join(600)
+    assert killed, "worker0 never ran a task"
+    assert sorted(outcome["graded"]) == PAIR and outcome["failed"] == {}, outcome
+    assert sorted(recorded) == [(s, assignment) for s in PAIR]          # each recorded exactly once
+    assert sum(outcome["reruns"].values()) >= 1 and set(outcome["reruns"]) <= set(PAIR), outcome["reruns"]
+    assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
+
+
+@pytest.mark.slow
+def test_a_worker_without_bubblewrap_fails_its_task_and_grading_goes_on(courses, cluster, recorded):
+    """After the kill above, worker1 is left; a worker whose PATH has no bwrap joins it."""
+    import sys
+    from pathlib import Path
+
+    root, local = courses
+    assignment = "01_pooling"
+    cluster.add_worker(env={"PATH": str(Path(sys.executable).parent)})
+    cluster.wait_for_workers(2)
+    summary = grade_all(assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False,
+                        scheduler=cluster.address)
+    assert sorted(summary["graded"]) == PAIR and summary["failed"] == {}, summary
+    [reason] = summary["unfit_workers"].values()
+    assert "cannot grade: bubblewrap (bwrap) is not installed" in reason, reason
+    assert sorted(recorded) == [(s, assignment) for s in PAIR]
+    assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
+
+
+@pytest.mark.slow
+def test_the_cluster_shuts_down_and_nothing_is_left_listening(cluster):
+    listening = cluster.listening()
+    assert listening and all(ip == "127.0.0.1" for ip, _ in listening), listening   # loopback only
+    cluster.shutdown()
+    assert all(process.poll() is not None for process in cluster.processes.values())
+    assert all(refuses_connections(address) for address in listening)
