@@ -3,8 +3,10 @@
   release                    regenerate release/ from source/ (nbgrader generate_assignment)
   check-release              exit 1 when release/ is stale or leaks solutions or hidden tests
   roster STUDENTS.csv        add the students of a roster (id,first_name,last_name,email) to the gradebook
-  collect ASSIGNMENT ZIP     unpack an LMS download (notebooks named <student>__<notebook>.ipynb)
-                             into submitted/<student>/<assignment>/ (nbgrader zip_collect)
+  collect ASSIGNMENT ZIP     unpack an LMS download (<student>__<notebook>.ipynb or <student>/<notebook>.ipynb)
+                             into submitted/<student>/<assignment>/; symlinks, unsafe names and
+                             conflicts are skipped and reported, nothing is replaced
+  collect ASSIGNMENT --exchange   the same from nbgrader's exchange inbound (latest per student)
   grade ASSIGNMENT           grade every submission in parallel, sandboxed; skip finished ones
   feedback ASSIGNMENT        nbgrader's feedback pages (sanitised, no hidden tests) and the kit's
                              feedback.html, for every graded submission (--student: just these)
@@ -13,8 +15,6 @@
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,7 +31,9 @@ def main(argv=None) -> int:
     roster.add_argument("csv", type=Path)
     collect = commands.add_parser("collect")
     collect.add_argument("assignment")
-    collect.add_argument("zip", type=Path)
+    collect.add_argument("zip", type=Path, nargs="?", help="an LMS download (omit with --exchange)")
+    collect.add_argument("--exchange", action="store_true",
+                         help="collect from nbgrader's exchange inbound folder instead (never following symlinks)")
     grade = commands.add_parser("grade")
     grade.add_argument("assignment")
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
@@ -67,6 +69,14 @@ def main(argv=None) -> int:
         print(f"{len(import_roster(args.csv))} students in the gradebook roster")
         return 0
     if args.command == "collect":
+        if args.exchange:
+            from autograder.collect import collect_exchange
+            from autograder.nbgrader_course import load_config
+            config = load_config(COURSE_ROOT)
+            inbound = Path(config.Exchange.root) / config.CourseDirectory.course_id / "inbound"
+            return _report_collect(collect_exchange(args.assignment, inbound, COURSE_ROOT), args.assignment)
+        if args.zip is None:
+            parser.error("collect needs a ZIP (or --exchange)")
         return collect_zip(args.assignment, args.zip)
     if args.command == "grade":
         from autograder.grade import Limits, grade_all
@@ -111,22 +121,19 @@ def print_summary(summary: dict) -> None:
 
 
 def collect_zip(assignment: str, archive: Path, root: Path = COURSE_ROOT) -> int:
-    """Put an LMS zip where nbgrader's zip_collect looks, and run it."""
+    """Collect an LMS zip into submitted/ (see autograder/collect.py); 1 when anything was skipped."""
+    from autograder.collect import collect_zip as collect
+
     if not archive.is_file():
         print(f"error: {archive} does not exist", file=sys.stderr)
         return 1
-    target = root / "downloaded" / assignment / "archive"
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(archive, target / archive.name)
-    nbgrader = Path(sys.executable).parent / "nbgrader"
-    run = subprocess.run([str(nbgrader), "zip_collect", assignment, "--force"], cwd=root,
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        print(run.stdout + run.stderr, file=sys.stderr)
-        return run.returncode
-    found = sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{assignment}/*.ipynb"))
-    print(f"collected {len(found)} notebooks for {assignment}: {', '.join(sorted(set(found)))}")
-    return 0
+    return _report_collect(collect(assignment, archive, root), assignment)
+
+
+def _report_collect(report, assignment: str) -> int:
+    for line in report.lines(assignment):
+        print(line)
+    return 1 if report.problems else 0
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ keeps what finished), the nbgrader gradebook and an HTML feedback report.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -85,6 +86,14 @@ def _reason(exc: BaseException) -> str:
     return clean_text(text, 500)
 
 
+def submission_seed(cells: list[tuple[str, str]]) -> int:
+    """The seed of the hidden tests' random inputs for these cells (the code the student's process
+    runs): another submission draws other inputs, so what feedback shows cannot be hard-coded into
+    a resubmission; the same submission graded again draws the same ones."""
+    digest = hashlib.sha256(json.dumps(cells, ensure_ascii=True).encode("ascii")).digest()
+    return 1 + int.from_bytes(digest[:4], "big") % 1_000_000_007
+
+
 def cell_errors(ready) -> list[dict]:
     """The ready message's per-cell errors (sent by the student's process: any shape) as at most
     20 dicts of clean text."""
@@ -114,7 +123,8 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
     except Exception as exc:  # noqa: BLE001 - not a notebook at all
         return not_graded(spec, f"the notebook could not be read ({_reason(exc)})")
 
-    namespace: dict = {"__name__": "__main__"}
+    cells = student_cells(spec, submitted)
+    namespace: dict = {"__name__": "__main__", "GRADING_SEED": submission_seed(cells)}
     for cell in spec.cells:
         if cell.kind == "setup":
             _run_trusted(cell.code, namespace, f"setup cell {cell.index}")
@@ -124,7 +134,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
                              sandbox_on=limits.sandbox, output_limit=limits.output_bytes)
     try:
         try:
-            ready = student.run(student_cells(spec, submitted), spec.exports, spec.forbidden, limits.cell_seconds)
+            ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds)
             result.cell_errors = cell_errors(ready)
             exports = ready.get("exports") if isinstance(ready, dict) else None
             for name in spec.exports:
@@ -206,6 +216,15 @@ def find_submissions(root: Path, assignment: str) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
+
+
+def submission_problems(root: Path, student: str, assignment: str) -> list[str]:
+    """Why ``submitted/<student>/<assignment>`` is refused: symbolic links (a link to the source
+    notebook or to another student's work is never followed) and anything not a regular file."""
+    folder = Path(root) / "submitted" / student
+    if folder.is_symlink():
+        return [f"submitted/{student} is a symbolic link (refused, never followed)"]
+    return folder_problems(folder / assignment)
 
 
 def roster(root: Path) -> list[str]:
@@ -295,6 +314,11 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
         (skipped if results_path(root, student, assignment).exists() and not force else todo).append(student)
     summary = {"assignment": assignment, "graded": [], "failed": {}, "skipped": skipped,
                "not_on_roster": unknown, "seconds": {}, "warnings": {}}
+    for student in list(todo):
+        problems = submission_problems(root, student, assignment)
+        if problems:
+            todo.remove(student)
+            summary["failed"][student] = "not graded: " + "; ".join(problems)
     jobs = [{"root": str(root), "student": s, "assignment": assignment, "data_dir": str(data_dir()),
              "limits": asdict(limits)} for s in todo]
     if not jobs:

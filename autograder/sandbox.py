@@ -69,7 +69,7 @@ def start(workdir: Path, data_dir: Path, read_fd: int, write_fd: int, *, memory_
     program = [sys.executable, "-m", "autograder.student_process", str(read_fd), str(write_fd)]
     if sandbox:
         command = bwrap_command(workdir, data_dir) + program
-        env = None
+        env = {}            # bwrap is PID 1 in the sandbox: its /proc/1/environ must show nothing of ours
     else:
         command = program
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), "PYTHONPATH": str(COURSE_ROOT),

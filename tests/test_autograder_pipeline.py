@@ -6,6 +6,7 @@ scratch course; a TCP listener on the grader's loopback checks that nothing reac
 
 import csv
 import json
+import os
 import socket
 import sqlite3
 import threading
@@ -24,7 +25,9 @@ ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
 VISIBLE = {"test_leaky_relu_visible", "test_module_visible"}
 LIMITS = Limits(cell_seconds=25, call_seconds=15, memory_bytes=3 * 1024**3)
 
-# submission → (score out of 16, a phrase the reason for lost points must contain)
+NOT_GRADED = None
+# submission → (score out of 16 or NOT_GRADED, a phrase the reason for lost points (or for not
+# grading it) must contain)
 EXPECTED = {
     "solution": (16.0, None),
     "partly_wrong": (12.0, "gradient"),
@@ -49,7 +52,15 @@ EXPECTED = {
     "non_json_ready_message": (16.0, None),
     "null_nbgrader_metadata": (16.0, None),
     "invalid_timestamp": (16.0, None),
+    # §2: nothing of the grader reaches the student; hidden tests' inputs are drawn per submission
+    "reads_grader_environment": (16.0, None),
+    "hard_codes_feedback": (0.0, "element 0 is"),
+    # §6: only the student's own file is graded (NOT_GRADED: the run reports it, records nothing)
+    "symlink_to_source": (NOT_GRADED, "linear_activation.ipynb is a symbolic link (refused, never followed)"),
+    "symlink_to_other_student": (NOT_GRADED, "linear_activation.ipynb is a symbolic link"),
+    "fifo_notebook": (NOT_GRADED, "linear_activation.ipynb is not a regular file (refused)"),
 }
+SECRET = ("GRADER_SECRET_TOKEN", "hunter2-do-not-leak")
 
 
 def _prepare(name):
@@ -92,7 +103,11 @@ def course(tmp_path_factory):
         nbformat.write(nb, folder / NOTEBOOK)
         if _prepare(name) is not None:
             _prepare(name)(folder, folder / NOTEBOOK, root)
-    summary = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
+    os.environ[SECRET[0]] = SECRET[1]                   # a secret in the instructor's shell
+    try:
+        summary = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
+    finally:
+        del os.environ[SECRET[0]]
     stop.set()
     thread.join()
     listener.close()
@@ -103,14 +118,20 @@ def _results(root, student):
     return json.loads(results_path(root, student, ASSIGNMENT).read_text())["notebooks"][0]
 
 
+GRADED = sorted(name for name, (score, _) in EXPECTED.items() if score is not NOT_GRADED)
+
+
 @pytest.mark.slow
-def test_every_submission_graded(course):
+def test_every_submission_graded_or_reported(course):
     summary = course["summary"]
-    assert summary["failed"] == {} and sorted(summary["graded"]) == sorted(EXPECTED)
+    assert sorted(summary["graded"]) == GRADED
+    assert sorted(summary["failed"]) == sorted(set(EXPECTED) - set(GRADED))
+    for name, reason in summary["failed"].items():
+        assert reason.startswith("not graded: ") and EXPECTED[name][1] in reason, reason
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", GRADED)
 def test_exact_score_and_reason(course, name):
     score, phrase = EXPECTED[name]
     result = _results(course["root"], name)
@@ -123,6 +144,16 @@ def test_exact_score_and_reason(course, name):
     # the gradebook holds exactly the same scores
     gradebook = scores(ASSIGNMENT, name, course["root"])
     assert {gid: s for gid, (s, _) in gradebook.items()} == {t["grade_id"]: t["score"] for t in result["tests"]}
+
+
+@pytest.mark.slow
+def test_a_refused_submission_leaves_no_record_and_no_hidden_test(course):
+    root = course["root"]
+    for name in set(EXPECTED) - set(GRADED):
+        assert scores(ASSIGNMENT, name, root) == {}
+        assert not (root / "autograded" / name).exists() and not (root / "feedback" / name).exists()
+    assert not any("BEGIN HIDDEN" in p.read_text() or "_random_values" in p.read_text()
+                   for p in root.glob(f"autograded/*/{ASSIGNMENT}/{NOTEBOOK}"))
 
 
 @pytest.mark.slow
@@ -147,6 +178,27 @@ def test_invalid_timestamp_is_a_warning_and_the_file_time_is_used(course):
     mtime = (root / "submitted" / "invalid_timestamp" / ASSIGNMENT / NOTEBOOK).stat().st_mtime
     from datetime import datetime, timezone
     assert stamp.startswith(datetime.fromtimestamp(mtime, timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
+
+
+@pytest.mark.slow
+def test_nothing_of_the_graders_environment_reaches_the_student(course):
+    root = course["root"]
+    for path in [*root.glob("feedback/*/*/*.html"), *root.glob("autograded/*/*/results.json")]:
+        assert SECRET[1] not in path.read_text(encoding="utf-8"), path
+
+
+def _hidden_reasons(root, student):
+    return {t["grade_id"]: t["reason"] for t in _results(root, student)["tests"] if t["grade_id"].endswith("_hidden")}
+
+
+@pytest.mark.slow
+def test_hidden_inputs_are_drawn_per_submission(course):
+    root = course["root"]
+    same_code = _hidden_reasons(root, "edited_test_cell")            # same answer cells, other test cells
+    assert same_code == _hidden_reasons(root, "deleted_test_cell")
+    other_code = _hidden_reasons(root, "hard_codes_feedback")        # one line more
+    assert set(other_code) == set(same_code)
+    assert other_code["test_values_hidden"] != same_code["test_values_hidden"]
 
 
 @pytest.mark.slow
@@ -181,7 +233,9 @@ def test_export_is_one_row_per_student_with_scores(course, tmp_path):
     by_student = {r["student_id"]: r for r in rows if r["assignment"] == ASSIGNMENT}
     assert set(by_student) == set(EXPECTED)
     for name, (score, _) in EXPECTED.items():
-        assert float(by_student[name]["score"]) == score and float(by_student[name]["max_score"]) == 16.0
+        score = 0.0 if score is NOT_GRADED else score
+        # 16 autograded points and a written answer of 2 that waits for a person (tests/test_manual_grading.py)
+        assert float(by_student[name]["score"]) == score and float(by_student[name]["max_score"]) == 18.0
 
 
 @pytest.mark.slow
@@ -189,10 +243,13 @@ def test_rerun_skips_and_forcing_one_changes_no_other(course):
     root = course["root"]
     before = {name: scores(ASSIGNMENT, name, root) for name in EXPECTED}
     again = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
-    assert again["graded"] == [] and sorted(again["skipped"]) == sorted(EXPECTED)
-    forced = grade_all(ASSIGNMENT, root, students=["partly_wrong"], force=True, workers=1, limits=LIMITS,
-                       progress=False)
-    assert forced["graded"] == ["partly_wrong"]
+    assert again["graded"] == [] and sorted(again["skipped"]) == GRADED
+    assert sorted(again["failed"]) == sorted(set(EXPECTED) - set(GRADED))      # refused again, not skipped
+    reasons = _hidden_reasons(root, "edited_test_cell")
+    forced = grade_all(ASSIGNMENT, root, students=["partly_wrong", "edited_test_cell"], force=True, workers=1,
+                       limits=LIMITS, progress=False)
+    assert forced["graded"] == ["edited_test_cell", "partly_wrong"]
+    assert _hidden_reasons(root, "edited_test_cell") == reasons          # a regrade draws the same inputs
     assert {name: scores(ASSIGNMENT, name, root) for name in EXPECTED} == before
 
 
