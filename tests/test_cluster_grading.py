@@ -169,3 +169,26 @@ def test_the_cluster_shuts_down_and_nothing_is_left_listening(cluster):
     cluster.shutdown()
     assert all(process.poll() is not None for process in cluster.processes.values())
     assert all(refuses_connections(address) for address in listening)
+
+
+def test_a_workers_result_is_checked_before_it_is_recorded():
+    """What comes back from a worker is data: a grade of another submission, of other test cells or
+    with points out of range is refused ("not graded"), an honest one passes unchanged."""
+    from dataclasses import asdict
+
+    from autograder.assignments import load_assignment
+    from autograder.cluster import checked
+    from autograder.grade import NotebookResult, TestResult
+
+    specs = load_assignment("02_linear_activation")
+    job = {"student": "ada", "assignment": "02_linear_activation"}
+    honest = {**job, "seconds": 1.0, "notebooks": [asdict(NotebookResult(
+        spec.name, [TestResult(t.grade_id, t.points, t.points) for t in spec.tests])) for spec in specs]}
+    assert checked(honest, job, specs) is honest
+    assert checked({**job, "error": "the grading process died"}, job, specs)["error"] == "the grading process died"
+    inflated = json.loads(json.dumps(honest))
+    inflated["notebooks"][0]["tests"][0]["score"] += 1
+    other_tests = json.loads(json.dumps(honest))
+    other_tests["notebooks"][0]["tests"].pop()
+    for bad in (inflated, other_tests, {**honest, "student": "bob"}, {**honest, "seconds": float("nan")}, [honest]):
+        assert checked(bad, job, specs)["error"].startswith("the worker's result was refused ("), bad
