@@ -19,7 +19,9 @@ Failures:
 - a worker without bubblewrap, or whose environment differs from the instructor's (Python,
   torch, torchvision, numpy, nbformat, the code of ``course/`` and ``autograder/``), fails the
   task with :class:`WorkerUnfit`; the task is sent again to the other workers, and a submission no
-  worker can grade is reported "not graded: <reason>";
+  worker can grade is reported "not graded: <reason>"; a task kept for the fit workers fails when
+  they have all left for longer than the scheduler's ``no-workers-timeout`` and is sent again to
+  the fit workers connected then, or reported (without that setting it waits for them);
 - a worker that dies mid-task: the scheduler runs the task again on another worker; a task whose
   workers keep dying (``distributed.scheduler.allowed-failures``, 3 by default) is reported "not
   graded"; ``summary["reruns"]`` counts, per student, the runs beyond the first;
@@ -50,7 +52,7 @@ from autograder.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, open_re
 
 ATTEMPT_TOPIC = "autograder-attempt"        # each run of a task logs an event here (reruns counted)
 PACKAGES = ("torch", "torchvision", "numpy", "nbformat")
-MAX_UNFIT_RESENDS = 8                       # a task sent again after WorkerUnfit at most this often
+MAX_RESENDS = 8                             # a task sent elsewhere (WorkerUnfit, NoValidWorkerError) at most this often
 
 
 class WorkerUnfit(RuntimeError):
@@ -236,10 +238,15 @@ def run_on_cluster(jobs: list[dict], specs: list[NotebookSpec], scheduler: str, 
                 result = {"student": job["student"], "assignment": job["assignment"]}
                 if isinstance(exc, WorkerUnfit):
                     unfit[exc.args[0]] = str(exc)
-                    if resends < MAX_UNFIT_RESENDS and len(unfit) < len(client.scheduler_info(n_workers=-1)["workers"]):
-                        pending.insert(0, (job, resends + 1))
-                        future.release()
-                        continue
+                # NoValidWorkerError: every worker it was kept for (the fit ones) left the cluster
+                # and the scheduler's no-workers-timeout passed; sent again to those fit now, if any
+                elsewhere = isinstance(exc, WorkerUnfit) or type(exc).__name__ == "NoValidWorkerError"
+                workers = client.scheduler_info(n_workers=-1)["workers"]
+                if elsewhere and resends < MAX_RESENDS and any(w not in unfit for w in workers):
+                    pending.insert(0, (job, resends + 1))
+                    future.release()
+                    continue
+                if elsewhere and unfit:
                     result["error"] = f"no worker of the cluster can grade: {'; '.join(sorted(set(unfit.values())))}"
                 elif type(exc).__name__ == "KilledWorker":
                     result["error"] = f"{WORKER_DIED}, on every worker that ran it"

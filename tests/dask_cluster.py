@@ -19,7 +19,9 @@ import psutil
 DASK = str(Path(sys.executable).parent / "dask")
 # Grading tasks are long (seconds to minutes): a worker takes a task only when a thread is free,
 # so a task never waits behind a long one on a busy worker while another is idle.
-SCHEDULER_ENV = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
+# A task kept for workers that have all left fails after 5 s (the README suggests minutes).
+SCHEDULER_ENV = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0",
+                 "DASK_DISTRIBUTED__SCHEDULER__NO_WORKERS_TIMEOUT": "5s"}
 
 
 class LoopbackCluster:

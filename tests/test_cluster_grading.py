@@ -162,15 +162,6 @@ def test_a_worker_without_bubblewrap_fails_its_task_and_grading_goes_on(courses,
     assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
 
 
-@pytest.mark.slow
-def test_the_cluster_shuts_down_and_nothing_is_left_listening(cluster):
-    listening = cluster.listening()
-    assert listening and all(ip == "127.0.0.1" for ip, _ in listening), listening   # loopback only
-    cluster.shutdown()
-    assert all(process.poll() is not None for process in cluster.processes.values())
-    assert all(refuses_connections(address) for address in listening)
-
-
 def test_a_workers_result_is_checked_before_it_is_recorded():
     """What comes back from a worker is data: a grade of another submission, of other test cells or
     with points out of range is refused ("not graded"), an honest one passes unchanged."""
@@ -192,3 +183,31 @@ def test_a_workers_result_is_checked_before_it_is_recorded():
     other_tests["notebooks"][0]["tests"].pop()
     for bad in (inflated, other_tests, {**honest, "student": "bob"}, {**honest, "seconds": float("nan")}, [honest]):
         assert checked(bad, job, specs)["error"].startswith("the worker's result was refused ("), bad
+
+
+@pytest.mark.slow
+def test_when_every_fit_worker_is_gone_the_run_ends_with_not_graded(courses, cluster, recorded):
+    """Left: worker1 (fit) and worker2 (no bwrap). worker1 is killed while it grades; the task kept
+    for it and the task it ran end "not graded" (no worker can grade), the run does not hang."""
+    assignment = "02_linear_activation"
+    root, _ = courses
+    outcome = {}
+    grading = threading.Thread(target=lambda: outcome.update(grade_all(
+        assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
+    grading.start()
+    killed = _kill_while_grading(cluster, "worker1", grading)
+    grading.join(300)
+    assert killed and not grading.is_alive()
+    assert outcome["graded"] == [] and sorted(outcome["failed"]) == PAIR, outcome
+    for reason in outcome["failed"].values():
+        assert reason.startswith("not graded: no worker of the cluster can grade: ") and "bubblewrap" in reason
+    assert sorted(recorded) == [(s, assignment) for s in PAIR]
+
+
+@pytest.mark.slow
+def test_the_cluster_shuts_down_and_nothing_is_left_listening(cluster):
+    listening = cluster.listening()
+    assert listening and all(ip == "127.0.0.1" for ip, _ in listening), listening   # loopback only
+    cluster.shutdown()
+    assert all(process.poll() is not None for process in cluster.processes.values())
+    assert all(refuses_connections(address) for address in listening)
