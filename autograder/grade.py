@@ -265,6 +265,11 @@ def record_in_gradebook(root: Path, result: dict) -> list[str]:
                 grade.auto_score = test["score"]
                 grade.manual_score = None
                 grade.needs_manual_grade = False
+            tested = {test["grade_id"] for test in notebook["tests"]}
+            for grade in gradebook.find_submission_notebook(name, assignment, student).grades:
+                if grade.name not in tested:    # a written answer: left for people, as nbgrader's autograde does
+                    grade.auto_score = None     # (a manual score given earlier is kept, to review again)
+                    grade.needs_manual_grade = True
         gradebook.db.commit()
     return [warning] if warning else []
 

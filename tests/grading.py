@@ -26,6 +26,13 @@ def instructor_solution(assignment: str, notebook: str, grade_id: str) -> str:
     return strip_markers(_cell(source, grade_id).source)
 
 
+def written_answers(assignment: str, notebook: str) -> set[str]:
+    """The grade_ids of the source notebook's written answers (markdown cells that people grade)."""
+    source = nbformat.read(COURSE_ROOT / "source" / assignment / notebook, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"] for c in source.cells
+            if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")}
+
+
 def answer_cells(assignment: str, notebook: str) -> list[str]:
     """The grade_ids of the source notebook's answer (solution) cells, in order."""
     source = nbformat.read(COURSE_ROOT / "source" / assignment / notebook, as_version=4)
@@ -83,7 +90,10 @@ def grade_all(workdir: Path, assignment: str, notebook: str, submissions: dict[s
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / notebook)
         autograde(assignment, student, course)
-        results[student] = scores(assignment, student, course)
+        graded = scores(assignment, student, course)
+        # Written answers wait for a person (0 points until then); the rest is the autograded score.
+        assert written_answers(assignment, notebook) <= set(graded), "a written answer is missing from the gradebook"
+        results[student] = {gid: s for gid, s in graded.items() if gid not in written_answers(assignment, notebook)}
     return results
 
 
@@ -162,6 +172,8 @@ def grading_tests(assignment: str, notebook: str, fixture_dir: str, expected: di
 
     @pytest.mark.slow
     def test_hidden_tests_carry_most_points(graded):
-        assert hidden_share(graded["solution"]) > 0.8
+        # Each rule has a visible test (a point or so, on a worked example); the hidden tests check
+        # the same rules on many more cases and carry most of the points.
+        assert hidden_share(graded["solution"]) > 0.5
 
     return graded, test_score, test_hidden_tests_carry_most_points

@@ -1,0 +1,76 @@
+"""Written answers are graded by people: the sandboxed grader leaves them for manual grading, a
+manual score given as the formgrader gives it reaches the export, and grading again keeps it.
+
+Real nbgrader throughout: its gradebook, the formgrader's way of setting a score, its CSV export.
+"""
+
+import csv
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.feedback import export_grades
+from autograder.grade import Limits, grade_all
+from autograder.nbgrader_course import generate, import_roster, load_config, scratch_course
+from grading import build_submission, written_answers
+
+ASSIGNMENT, NOTEBOOK, WRITTEN = "02_linear_activation", "linear_activation.ipynb", "leaky_over_relu_written"
+LIMITS = Limits(cell_seconds=60, call_seconds=30)
+
+
+def _grade(root, student):
+    with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
+        grade = gradebook.find_grade(WRITTEN, NOTEBOOK[:-6], ASSIGNMENT, student)
+        submission = gradebook.find_submission(ASSIGNMENT, student)
+        return {"auto": grade.auto_score, "manual": grade.manual_score, "needs": grade.needs_manual_grade,
+                "max": grade.max_score, "submission_needs": submission.needs_manual_grade}
+
+
+def _set_manual_score(root, student, score):
+    """What the formgrader's PUT /formgrader/api/grade/<id> does (nbgrader's GradeHandler)."""
+    with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
+        grade = gradebook.find_grade(WRITTEN, NOTEBOOK[:-6], ASSIGNMENT, student)
+        grade.manual_score = score
+        grade.extra_credit = None
+        grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+        gradebook.db.commit()
+
+
+def _exported(root, tmp_path):
+    rows = list(csv.DictReader(open(export_grades(root, tmp_path / "grades.csv"))))
+    [row] = [r for r in rows if r["assignment"] == ASSIGNMENT]
+    return float(row["score"]), float(row["max_score"])
+
+
+def test_every_notebook_has_a_written_answer():
+    for assignment, notebook in (("01_pooling", "pooling.ipynb"), ("02_linear_activation", NOTEBOOK),
+                                 ("03_lenet", "lenet.ipynb")):
+        assert written_answers(assignment, notebook), f"{notebook} has no written answer"
+
+
+@pytest.mark.slow
+def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_path):
+    root = scratch_course(tmp_path / "course", [ASSIGNMENT])
+    (root / "roster.csv").write_text("id\nada\n")
+    import_roster(root / "roster.csv", root)
+    generate(ASSIGNMENT, root)
+    folder = root / "submitted" / "ada" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nb = build_submission(ASSIGNMENT, NOTEBOOK, None)           # the instructor solution, written answer too
+    nbformat.write(nb, folder / NOTEBOOK)
+
+    summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
+    assert summary["graded"] == ["ada"], summary
+    assert _grade(root, "ada") == {"auto": None, "manual": None, "needs": True, "max": 2.0, "submission_needs": True}
+    assert _exported(root, tmp_path) == (16.0, 18.0)              # every autograded point, the written one pending
+
+    _set_manual_score(root, "ada", 1.5)
+    assert _grade(root, "ada")["needs"] is False and _grade(root, "ada")["submission_needs"] is False
+    assert _exported(root, tmp_path) == (17.5, 18.0)
+
+    # Graded again (a resubmission): the written answer is to be reviewed again, its score is not lost.
+    again = grade_all(ASSIGNMENT, root, workers=1, force=True, limits=LIMITS, progress=False)
+    assert again["graded"] == ["ada"], again
+    assert _grade(root, "ada") == {"auto": None, "manual": 1.5, "needs": True, "max": 2.0, "submission_needs": True}
+    assert _exported(root, tmp_path) == (17.5, 18.0)
