@@ -101,3 +101,25 @@ def assert_close_floats(actual: list[float], expected: list[float], rel: float, 
                 raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")
         elif not same_float(a, e):
             raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")
+
+
+def layer_shapes(model, sample_shape) -> list[tuple[int, ...]]:
+    """The shape of one sample after each layer of ``model`` (an iterable of layers, such as an
+    ``nn.Sequential``), run on a batch of two zero samples of ``sample_shape`` (e.g. (C, H, W))."""
+    x = torch.zeros(2, *sample_shape)
+    shapes = []
+    for layer in model:
+        x = layer(x)
+        shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+
+def assert_raises(error: type[BaseException], call, *args, says: str = "", what: str = "the call", **kwargs) -> None:
+    """Fail unless ``call(*args, **kwargs)`` raises ``error`` with ``says`` in its message."""
+    try:
+        call(*args, **kwargs)
+    except error as raised:
+        if says not in str(raised):
+            raise AssertionError(f"{what} raised {error.__name__}({str(raised)!r}): the message should say {says!r}") from None
+    else:
+        raise AssertionError(f"{what} must raise {error.__name__}")
