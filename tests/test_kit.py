@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from autograder import COURSE_ROOT
+from autograder.assignments import load_notebook_spec
 from course_copy import copy_course, kit
 from grading import instructor_solution
 
@@ -70,7 +71,8 @@ def test_the_students_answers_survive_a_course_update(tmp_path):
 
     checked = kit(root, "check", A)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "16 / 16 points" in checked.stdout
+    total = load_notebook_spec(A, NB, root).max_score
+    assert f"{total:g} / {total:g} points" in checked.stdout
     assert not (root / "work" / A / ".origin" / "feedback.html").exists()
 
 
