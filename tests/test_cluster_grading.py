@@ -16,14 +16,15 @@ import autograder.grade as grade
 from autograder.grade import Limits, grade_all, results_path
 from autograder.nbgrader_course import generate, import_roster, scratch_course
 
-# assignment → (notebook, {student: (fixture or None for the instructor's solution, total score)})
+# assignment → (notebook, {student: fixture, None for the instructor's solution}); each "wrong" one
+# loses points (exact scores are the business of the per-assignment grading tests; here: the same
+# scores on the cluster as on this machine)
 ASSIGNMENTS = {
-    "01_pooling": ("pooling.ipynb", {"solution": (None, 30.0),
-                                     "wrong": (SUBMISSIONS / "pooling" / "ceil_mode_off_by_one.py", 18.0)}),
+    "01_pooling": ("pooling.ipynb", {"solution": None, "wrong": SUBMISSIONS / "pooling" / "ceil_mode_off_by_one.py"}),
     "02_linear_activation": ("linear_activation.ipynb", {
-        "solution": (None, 16.0), "wrong": (SUBMISSIONS / "leaky_relu" / "ge_instead_of_gt.py", 12.0),
-        "endless_loop": (SUBMISSIONS / "hostile" / "endless_loop.py", 0.0)}),
-    "03_lenet": ("lenet.ipynb", {"solution": (None, 7.0), "wrong": (SUBMISSIONS / "lenet" / "no_padding.py", 1.0)}),
+        "solution": None, "wrong": SUBMISSIONS / "leaky_relu" / "ge_instead_of_gt.py",
+        "endless_loop": SUBMISSIONS / "hostile" / "endless_loop.py"}),
+    "03_lenet": ("lenet.ipynb", {"solution": None, "wrong": SUBMISSIONS / "lenet" / "no_padding.py"}),
 }
 PAIR = ["solution", "wrong"]
 LIMITS = Limits(cell_seconds=30, call_seconds=20, memory_bytes=3 * 1024**3)
@@ -37,7 +38,7 @@ def courses(tmp_path_factory):
     import_roster(root / "roster.csv", root)
     for assignment, (notebook, students) in ASSIGNMENTS.items():
         generate(assignment, root)
-        for student, (fixture, _) in students.items():
+        for student, fixture in students.items():
             folder = root / "submitted" / student / assignment
             folder.mkdir(parents=True)
             nbformat.write(build_submission(assignment, notebook, fixture), folder / notebook)
@@ -89,8 +90,9 @@ def test_cluster_grades_as_this_machine_does(courses, cluster, recorded):
             assert sorted(summary["graded"]) == PAIR and summary["failed"] == {}, summary
         assert on_cluster["reruns"] == {} and on_cluster["unfit_workers"] == {}
         assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
+        graded = scores(root, assignment, PAIR)
+        assert total(graded["solution"]) > total(graded["wrong"])     # not, say, nothing graded at all
         for student in PAIR:
-            assert total(scores(root, assignment, [student])[student]) == ASSIGNMENTS[assignment][1][student][1]
             for written in ("feedback.html", ASSIGNMENTS[assignment][0]):
                 folder = "feedback" if written == "feedback.html" else "autograded"
                 assert (root / folder / student / assignment / written).is_file()
@@ -107,12 +109,25 @@ def test_endless_loop_times_out_on_a_worker_without_stalling_the_others(courses,
     assert sorted(summary["graded"]) == students and summary["failed"] == {} and summary["reruns"] == {}
     assert [student for student, _ in recorded] == ["solution", "endless_loop"]   # not held up by the loop
     graded = scores(root, assignment, students)
-    assert total(graded["solution"]) == 16.0 and total(graded["endless_loop"]) == 0.0
+    assert total(graded["solution"]) > 0
+    assert total(graded["endless_loop"]) == 0.0
     assert all("time limit exceeded" in reason for _, _, reason in graded["endless_loop"].values())
 
 
+def _grade_killing(cluster, name: str, root, assignment: str) -> dict:
+    """Grade PAIR of ``assignment`` on the cluster (again) and SIGKILL worker ``name`` once it has
+    been grading a task for 3 s; the summary (the test fails if the worker never graded)."""
+    outcome = {}
+    grading = threading.Thread(target=lambda: outcome.update(grade_all(
+        assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
+    grading.start()
+    killed = _kill_while_grading(cluster, name, grading)
+    grading.join(600)
+    assert killed and not grading.is_alive(), f"{name} never ran a task, or the run did not end"
+    return outcome
+
+
 def _kill_while_grading(cluster, name: str, grading: threading.Thread) -> bool:
-    """SIGKILL worker ``name`` once it has been grading a task for 3 s; False if it never did."""
     with cluster.client() as client:
         address = next(a for a, w in client.scheduler_info(n_workers=-1)["workers"].items() if w["name"] == name)
         busy_since = None
@@ -130,13 +145,7 @@ def _kill_while_grading(cluster, name: str, grading: threading.Thread) -> bool:
 def test_a_worker_killed_mid_task_loses_nothing_and_records_once(courses, cluster, recorded):
     root, local = courses
     assignment = "02_linear_activation"
-    outcome = {}
-    grading = threading.Thread(target=lambda: outcome.update(grade_all(
-        assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
-    grading.start()
-    killed = _kill_while_grading(cluster, "worker0", grading)
-    grading.join(600)
-    assert killed, "worker0 never ran a task"
+    outcome = _grade_killing(cluster, "worker0", root, assignment)
     assert sorted(outcome["graded"]) == PAIR and outcome["failed"] == {}, outcome
     assert sorted(recorded) == [(s, assignment) for s in PAIR]          # each recorded exactly once
     assert sum(outcome["reruns"].values()) >= 1 and set(outcome["reruns"]) <= set(PAIR), outcome["reruns"]
@@ -190,14 +199,7 @@ def test_when_every_fit_worker_is_gone_the_run_ends_with_not_graded(courses, clu
     """Left: worker1 (fit) and worker2 (no bwrap). worker1 is killed while it grades; the task kept
     for it and the task it ran end "not graded" (no worker can grade), the run does not hang."""
     assignment = "02_linear_activation"
-    root, _ = courses
-    outcome = {}
-    grading = threading.Thread(target=lambda: outcome.update(grade_all(
-        assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
-    grading.start()
-    killed = _kill_while_grading(cluster, "worker1", grading)
-    grading.join(300)
-    assert killed and not grading.is_alive()
+    outcome = _grade_killing(cluster, "worker1", courses[0], assignment)
     assert outcome["graded"] == [] and sorted(outcome["failed"]) == PAIR, outcome
     for reason in outcome["failed"].values():
         assert reason.startswith("not graded: no worker of the cluster can grade: ") and "bubblewrap" in reason
