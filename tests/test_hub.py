@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autograder import COURSE_ROOT
 
@@ -198,6 +199,16 @@ def people(hub, browser, browser_context_args):
         contexts[key].close()
 
 
+@pytest.fixture
+def shots_on_failure(people, request):
+    """Everyone's page as it was when the test failed."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for key, page in people.items():
+            _shot(page, f"FAILED-{key}")
+
+
 def _shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
@@ -252,8 +263,14 @@ def _answer(page, hub, key, answers: dict[str, str]):
         page.keyboard.press("Control+A")
         page.keyboard.insert_text(answers[grade_id])
         page.keyboard.press("Escape")
-    page.keyboard.press("Control+S")
-    page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached")
+    for attempt in range(6):               # a save that raced the last keystrokes leaves the tab dirty: save again
+        page.keyboard.press("Control+S")
+        try:
+            page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached", timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 5:
+                raise
     _shot(page, f"{key}-3-answered")
     saved = nbformat.read(accounts.home(hub.names[key]) / ASSIGNMENT / NOTEBOOK, as_version=4)
     typed = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source.strip() for c in saved.cells}
@@ -308,7 +325,7 @@ def test_wrong_password_does_not_log_in(hub, people):
     assert accounts.processes(hub.names["b"]) == [], "no server may start for a failed login"
 
 
-def test_class_releases_submits_grades_and_returns_feedback(hub, people):
+def test_class_releases_submits_grades_and_returns_feedback(hub, people, shots_on_failure):
     inst, a, b = people["instructor"], people["a"], people["b"]
 
     # The instructor releases the assignment from the formgrader (in their JupyterLab's nbgrader menu).
