@@ -106,6 +106,12 @@ def print_summary(summary: dict) -> None:
           f"skipped {len(summary['skipped'])} (already graded; --force to grade again)")
     if seconds:
         print(f"seconds per submission: mean {sum(seconds.values()) / len(seconds):.1f}, max {max(seconds.values()):.1f}")
+    for note in summary.get("notes", []):
+        print(f"  note: {note}")
+    for student, flags in summary.get("flagged", {}).items():
+        print(f"  flagged for review, {student} (the score stands; read the code):")
+        for flag in flags:
+            print(f"    {flag}")
     for student, warnings in summary.get("warnings", {}).items():
         for warning in warnings:
             print(f"  warning, {student}: {warning}")

@@ -34,18 +34,25 @@ import nbformat
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec, load_assignment, student_cells
 from autograder.sanitize import sanitize_notebook
+from autograder.review import review
 from autograder.submission import SubmissionRefused, clean_text, folder_problems, json_safe, read_notebook, read_timestamp
 
 
 @dataclass
 class Limits:
-    """Per notebook: seconds for its cells to run, seconds per call, memory of its process."""
+    """Per notebook: seconds for its cells to run, seconds per call, seconds in all (cells and
+    every call: past it, the tests that finished keep their points), memory of its sandbox (all its
+    processes and tmpfs files, where a cgroup is available; per process otherwise), its number of
+    processes (cgroup only), the size of each of its tmpfs mounts (working folder, /tmp, /dev/shm)."""
 
     cell_seconds: float = 120.0
     call_seconds: float = 30.0
     memory_bytes: int = 6 * 1024**3
     output_bytes: int = 10 * 1024**2
     sandbox: bool = True
+    notebook_seconds: float = 300.0
+    max_processes: int = 128
+    scratch_bytes: int = 256 * 1024**2
 
 
 @dataclass
@@ -63,6 +70,8 @@ class NotebookResult:
     cell_errors: list[dict] = field(default_factory=list)
     ended: str = ""
     seconds: float = 0.0
+    flags: list[str] = field(default_factory=list)     # for the instructor: see autograder/review.py
+    sandbox_peak_bytes: int | None = None                # all the sandbox's memory at its peak (cgroup)
 
     @property
     def score(self) -> float:
@@ -124,6 +133,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
         return not_graded(spec, f"the notebook could not be read ({_reason(exc)})")
 
     cells = student_cells(spec, submitted)
+    result.flags = review(cells, spec.forbidden)
     namespace: dict = {"__name__": "__main__", "GRADING_SEED": submission_seed(cells)}
     for cell in spec.cells:
         if cell.kind == "setup":
@@ -131,7 +141,9 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
 
     workdir.mkdir(parents=True, exist_ok=True)
     student = StudentProcess(workdir, data_dir, memory_bytes=limits.memory_bytes, call_seconds=limits.call_seconds,
-                             sandbox_on=limits.sandbox, output_limit=limits.output_bytes)
+                             sandbox_on=limits.sandbox, output_limit=limits.output_bytes,
+                             total_seconds=max(limits.notebook_seconds, 1.0), max_processes=limits.max_processes,
+                             scratch_bytes=limits.scratch_bytes)
     try:
         try:
             ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds)
@@ -158,6 +170,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
                 result.tests.append(TestResult(test.grade_id, 0.0, test.points, _reason(exc)))
     finally:
         student.close()
+        result.sandbox_peak_bytes = student.peak_bytes
     result.seconds = time.perf_counter() - start
     return result
 
@@ -174,6 +187,18 @@ def _worker_init() -> None:
     import torch
 
     torch.set_num_threads(1)
+    try:
+        _WORKER_STATE["baseline_bytes"] = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        pass
+
+
+def _grader_memory() -> dict:
+    """This grading worker's memory: its resident size when it started and its peak so far (bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"baseline_bytes": _WORKER_STATE.get("baseline_bytes", 0), "peak_bytes": peak}
 
 
 def grade_submission(job: dict) -> dict:
@@ -190,12 +215,30 @@ def grade_folder(specs: list[NotebookSpec], folder: Path, job: dict) -> dict:
     limits = Limits(**job["limits"])
     start = time.perf_counter()
     notebooks = []
-    with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as scratch:
+    scratch = tempfile.mkdtemp(prefix="grade-")
+    try:
         for spec in specs:
             workdir = Path(scratch) / Path(spec.name).stem
             notebooks.append(grade_notebook(spec, folder / spec.name, workdir, Path(job["data_dir"]), limits))
+    finally:
+        remove_tree(Path(scratch))
     return {"student": student, "assignment": assignment, "seconds": time.perf_counter() - start,
-            "notebooks": [asdict(nb) for nb in notebooks]}
+            "notebooks": [asdict(nb) for nb in notebooks], "grader_memory": _grader_memory()}
+
+
+def remove_tree(path: Path) -> None:
+    """Remove ``path`` whatever the student left in it (a 5000-deep folder chain, files without
+    write permission): ``rm -rf`` (no recursion limit), then Python's bottom-up walk; never raises."""
+    import shutil
+    import subprocess
+
+    try:
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 # -- the parent: discovery, results, gradebook, feedback ---------------------------------------
@@ -318,7 +361,16 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     for student in sorted(set(found) & enrolled):
         (skipped if results_path(root, student, assignment).exists() and not force else todo).append(student)
     summary = {"assignment": assignment, "graded": [], "failed": {}, "skipped": skipped,
-               "not_on_roster": unknown, "seconds": {}, "warnings": {}}
+               "not_on_roster": unknown, "seconds": {}, "warnings": {}, "notes": [], "flagged": {}}
+    if limits.sandbox:
+        from autograder.cgroup import availability
+        from autograder.sandbox import bwrap_supports_size
+
+        kind, sentence = availability()
+        summary["notes"].append(sentence if kind else f"{sentence}; fallback: per-process limits")
+        if not bwrap_supports_size():
+            summary["notes"].append("this bubblewrap has no --size (0.7 or later): the sandbox's tmpfs mounts "
+                                    "are capped only by its memory limit")
     for student in list(todo):
         problems = submission_problems(root, student, assignment)
         if problems:
@@ -415,6 +467,9 @@ def record_result(root: Path, result: dict, specs: list[NotebookSpec], summary: 
     summary["seconds"][student] = round(float(result["seconds"]), 2)
     if warnings:
         summary.setdefault("warnings", {})[student] = warnings
+    flagged = [f"{nb['notebook']}: {flag}" for nb in result["notebooks"] for flag in nb.get("flags", [])]
+    if flagged:
+        summary.setdefault("flagged", {})[student] = flagged
 
 
 def _grade_safely(job: dict) -> dict:

@@ -4,7 +4,8 @@ The test cells run in the grader's process with these stand-ins in place of the 
 functions and classes. A call sends its arguments over a pipe, the student's process runs the
 student's code on them, and the result comes back as plain tensors and data; gradients flow
 through :class:`_RemoteCall`, an autograd function whose backward asks the student's process for
-the input gradients. Nothing the student's process sends can run code here.
+the input gradients. Nothing the student's process sends can run code here, and what it sends
+is checked before it takes memory (:func:`autograder.wire.receive_reply`).
 """
 
 from __future__ import annotations
@@ -45,12 +46,16 @@ class StudentProcess:
     """One student's notebook running in the sandbox, from start to :meth:`close`."""
 
     def __init__(self, workdir: Path, data_dir: Path, *, memory_bytes: int, call_seconds: float,
-                 sandbox_on: bool = True, output_limit: int = 10 * 1024 * 1024):
-        self.workdir, self.call_seconds = Path(workdir), call_seconds
+                 sandbox_on: bool = True, output_limit: int = 10 * 1024 * 1024, total_seconds: float | None = None,
+                 max_processes: int = 128, scratch_bytes: int = 256 * 1024**2):
+        self.workdir, self.call_seconds, self.memory_bytes = Path(workdir), call_seconds, memory_bytes
+        self.total_seconds, self.peak_bytes = total_seconds, None
+        self._end = None if total_seconds is None else time.monotonic() + total_seconds
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         self.process = sandbox.start(self.workdir, data_dir, to_child_r, from_child_w,
-                                     memory_bytes=memory_bytes, sandbox=sandbox_on)
+                                     memory_bytes=memory_bytes, sandbox=sandbox_on, max_processes=max_processes,
+                                     scratch_bytes=scratch_bytes)
         os.close(to_child_r)
         os.close(from_child_w)
         self.output_limit = output_limit
@@ -81,12 +86,16 @@ class StudentProcess:
             self._fail(self._why_gone("the notebook's process ended"))
 
     def _receive(self, seconds: float):
+        deadline, total = time.monotonic() + seconds, False
+        if self._end is not None and self._end < deadline:
+            deadline, total = self._end, True
         try:
-            return wire.receive(self._from_child, time.monotonic() + seconds)
+            return wire.receive_reply(self._from_child, deadline)
         except wire.WireError as exc:
             reason = str(exc)
             if reason == "time limit exceeded":
-                reason = f"time limit exceeded ({seconds:g} s)"
+                reason = (f"time limit exceeded (the notebook's total of {self.total_seconds:g} s)" if total
+                          else f"time limit exceeded ({seconds:g} s)")
             self._fail(self._why_gone(reason))
 
     def _why_gone(self, default: str) -> str:
@@ -101,6 +110,10 @@ class StudentProcess:
                 name = signal.Signals(-code).name
             except ValueError:
                 name = str(-code)
+            group = getattr(self.process, "cgroup", None)
+            if group is not None and group.oom_killed():
+                return (f"the notebook's process was killed by signal {name}: its sandbox reached its memory "
+                        f"limit ({self.memory_bytes / 1024**3:g} GiB for all its processes and files)")
             return f"the notebook's process was killed by signal {name}"
         return f"the notebook's process ended (exit code {code})"
 
@@ -110,11 +123,17 @@ class StudentProcess:
         raise StudentProcessGone(self.gone)
 
     def close(self) -> None:
+        """End the sandbox: every process in it (its cgroup where there is one), then the pipes."""
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        group = getattr(self.process, "cgroup", None)
+        if group is not None:
+            self.peak_bytes = group.peak_bytes()
+            group.remove()
+            self.process.cgroup = None
         self.process.wait()
         for fd in (self._to_child, self._from_child):
             try:
@@ -163,17 +182,35 @@ class StudentProcess:
         return value
 
     def _rebuild_module(self, spec: dict) -> nn.Module:
-        """A genuine torch layer built from the description of a standard one (never unpickled)."""
-        name = spec["__module__"]
+        """A genuine torch layer built from the description of a standard one (never unpickled):
+        built on the ``meta`` device first (no memory), its expected weights' shapes and dtypes
+        checked against those received, then given the received tensors (no new allocation)."""
+        name = spec.get("__module__")
         if name not in wire.MODULE_ARGUMENTS:
             raise TypeError(f"unknown layer type {name!r}")
+        training = spec.get("training")
         if name == "Sequential":
-            return nn.Sequential(*[self.decode(child) for child in spec["children"]]).train(bool(spec["training"]))
+            children = spec.get("children")
+            if not isinstance(children, (list, tuple)):
+                raise TypeError("a Sequential without a list of layers")
+            return nn.Sequential(*[self.decode(child) for child in children]).train(training is True)
         allowed = set(wire.MODULE_ARGUMENTS[name]) | ({"bias"} if name in wire.HAS_BIAS else set())
-        args = {k: v for k, v in spec["args"].items() if k in allowed}
-        module = getattr(nn, name)(**args)
-        module.load_state_dict(spec.get("state", {}), strict=True)
-        return module.train(bool(spec["training"]))
+        given = spec.get("args")
+        args = {k: _module_argument(k, v) for k, v in (given if isinstance(given, dict) else {}).items() if k in allowed}
+        with torch.device("meta"):
+            module = getattr(nn, name)(**args)
+        expected = module.state_dict()
+        state = spec.get("state", {})
+        if not isinstance(state, dict) or set(state) != set(expected):
+            raise TypeError(f"the {name}'s weights are not those of {name}({args})")
+        for key, want in expected.items():
+            got = state[key]
+            if type(got) is not torch.Tensor or got.shape != want.shape or got.dtype != want.dtype:
+                raise TypeError(f"the {name}'s {key} is not a {want.dtype} tensor of shape {tuple(want.shape)}")
+        module.load_state_dict(state, strict=True, assign=True)
+        if any(t.is_meta for t in (*module.parameters(), *module.buffers())):
+            raise TypeError(f"the {name} has tensors that did not cross the wire")
+        return module.train(training is True)
 
     # -- calls ---------------------------------------------------------------------------------
     def call(self, target: dict, args, kwargs):
@@ -188,6 +225,17 @@ class StudentProcess:
             for index, value in reply.get("mutated", {}).items():
                 tensors[int(index)].copy_(value)
         return self.decode(reply["result"], tensors)
+
+
+def _module_argument(name: str, value):
+    """A layer's constructor argument from the student's process: plain and bounded, or refused."""
+    def small(v):
+        return v is None or isinstance(v, (bool, float, str)) or (isinstance(v, int) and abs(v) <= 2**31)
+    if small(value) and not (isinstance(value, str) and len(value) > 20):
+        return value
+    if isinstance(value, (list, tuple)) and len(value) <= 4 and all(isinstance(v, int) and small(v) for v in value):
+        return tuple(value)
+    raise TypeError(f"the layer argument {name} is not a plain value")
 
 
 def _flat_tensors(value, found):

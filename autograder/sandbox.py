@@ -5,11 +5,19 @@ and the virtual environment, the ``course`` and ``autograder`` packages, and the
 files; read-write: one empty working folder of its own. It does not see source/ (solutions and
 hidden tests), the gradebook, other students' submissions, or the instructor's home. It has its
 own network namespace (no interface but a loopback of its own), its own PID namespace, a memory
-limit (RLIMIT_DATA) and a limit on the size of files it writes.
+limit (RLIMIT_DATA) and a limit on the size of files it writes. bubblewrap itself starts with an
+empty environment (it is PID 1 inside: ``/proc/1/environ`` shows nothing of the grader's); the
+child gets an explicit, minimal one.
+
+Whole-sandbox limits (issue 14): its working folder, ``/tmp`` and ``/dev/shm`` are tmpfs mounts of
+``scratch_bytes`` each (nothing the student writes reaches the host's disk, and all of it goes
+when the sandbox ends), and where a cgroup is available (:mod:`autograder.cgroup`) every process
+in the sandbox, with those tmpfs pages, shares one memory limit and one process cap.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -17,6 +25,7 @@ import sys
 from pathlib import Path
 
 from autograder import COURSE_ROOT
+from autograder.cgroup import SandboxCgroup
 
 
 class SandboxUnavailable(RuntimeError):
@@ -29,14 +38,25 @@ def _python_paths() -> list[Path]:
     return sorted(paths)
 
 
-def bwrap_command(workdir: Path, data_dir: Path) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def bwrap_supports_size() -> bool:
+    """Whether this bubblewrap caps tmpfs sizes (``--size``, bubblewrap 0.7 and later)."""
+    try:
+        return "--size" in subprocess.run([shutil.which("bwrap") or "bwrap", "--help"], capture_output=True,
+                                          text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def bwrap_command(workdir: Path, data_dir: Path, scratch_bytes: int = 256 * 1024**2) -> list[str]:
     """The bwrap command line up to (not including) the program to run."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed: `./kit setup` installs it on Debian/Ubuntu "
                                  "(apt-get install bubblewrap); grading without a sandbox needs --no-sandbox")
+    size = ["--size", str(int(scratch_bytes))] if bwrap_supports_size() else []
     command = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+               "--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/dev/shm", *size, "--tmpfs", "/tmp"]
     for system in ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives", "/etc/ld.so.cache",
                    "/etc/ssl", "/sys/devices/system/cpu"):
         if os.path.exists(system):
@@ -48,7 +68,7 @@ def bwrap_command(workdir: Path, data_dir: Path) -> list[str]:
     raw = data_dir / "FashionMNIST" / "raw"
     if raw.is_dir():
         command += ["--ro-bind", str(raw), str(raw)]
-    command += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
+    command += [*size, "--tmpfs", str(workdir), "--chdir", str(workdir),
                 "--setenv", "HOME", str(workdir), "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
                 "--setenv", "PYTHONPATH", str(COURSE_ROOT), "--setenv", "COURSE_DATA_DIR", str(data_dir),
                 "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
@@ -56,24 +76,35 @@ def bwrap_command(workdir: Path, data_dir: Path) -> list[str]:
     return command
 
 
-def _limit_memory(memory_bytes: int):
+def _limit_memory(memory_bytes: int, group: SandboxCgroup | None):
     def apply():
         import resource
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+        if group is not None:
+            group.enter()
     return apply
 
 
 def start(workdir: Path, data_dir: Path, read_fd: int, write_fd: int, *, memory_bytes: int,
-          sandbox: bool = True) -> subprocess.Popen:
-    """Start ``python -m autograder.student_process`` (sandboxed unless ``sandbox=False``)."""
+          sandbox: bool = True, max_processes: int = 128, scratch_bytes: int = 256 * 1024**2) -> subprocess.Popen:
+    """Start ``python -m autograder.student_process`` (sandboxed unless ``sandbox=False``); the
+    returned process's ``cgroup`` attribute is its :class:`SandboxCgroup` or None."""
     program = [sys.executable, "-m", "autograder.student_process", str(read_fd), str(write_fd)]
     if sandbox:
-        command = bwrap_command(workdir, data_dir) + program
+        command = bwrap_command(workdir, data_dir, scratch_bytes) + program
         env = {}            # bwrap is PID 1 in the sandbox: its /proc/1/environ must show nothing of ours
     else:
         command = program
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), "PYTHONPATH": str(COURSE_ROOT),
                "COURSE_DATA_DIR": str(data_dir), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen(command, cwd=workdir, env=env, pass_fds=(read_fd, write_fd),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            preexec_fn=_limit_memory(memory_bytes), start_new_session=True)
+    group = SandboxCgroup.create(memory_bytes, max_processes)
+    try:
+        process = subprocess.Popen(command, cwd=workdir, env=env, pass_fds=(read_fd, write_fd),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   preexec_fn=_limit_memory(memory_bytes, group), start_new_session=True)
+    except BaseException:
+        if group is not None:
+            group.remove()
+        raise
+    process.cgroup = group
+    return process

@@ -5,8 +5,9 @@
 It receives the notebook's code to run (the lesson cells the tests need, the student's answer
 cells and any cells the student added), blocks the torch operations the exercise forbids at the
 dispatcher level, runs the cells, and then answers the grader's requests: call this function,
-read this attribute, run backward. What it sends back are values — tensors and plain data — that
-the grader checks in its own process, which never runs the student's code.
+read this attribute, run backward. What it sends back are values — tensors and plain data, in the
+bounded format of :func:`autograder.wire.send_reply`, never a pickle — that the grader checks in
+its own process, which never runs the student's code.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class Student:
         args = self.decode(request["args"], tensors)
         kwargs = self.decode(request["kwargs"], tensors)
         result = self.target(request)(*args, **kwargs)
-        mutated = {i: t.detach().clone() for i, t in enumerate(tensors) if t._version != versions[i]}
+        mutated = {str(i): t.detach().clone() for i, t in enumerate(tensors) if t._version != versions[i]}
         reply = {"result": self.encode(result, tensors), "mutated": mutated}
         if any(leaf is not None for leaf in leaves):
             outputs = [r for r in (result if isinstance(result, (tuple, list)) else [result])
@@ -199,7 +200,7 @@ def main(read_fd: int, write_fd: int) -> int:
         value = student.namespace.get(name)
         exports[name] = "missing" if value is None else "class" if isinstance(value, type) else \
             "callable" if callable(value) else "value"
-    wire.send(write_fd, {"ready": True, "errors": errors, "exports": exports})
+    wire.send_reply(write_fd, {"ready": True, "errors": errors, "exports": exports})
     handlers = {"call": student.call, "backward": student.backward, "getattr": student.getattr, "repr": student.repr}
     while True:
         request = wire.receive(read_fd)
@@ -207,7 +208,7 @@ def main(read_fd: int, write_fd: int) -> int:
             reply = handlers[request["op"]](request)
         except BaseException as exc:  # noqa: BLE001 - the student's error is the reply
             reply = {"error": describe(exc), "trace": traceback.format_exc(limit=-3)[-1500:]}
-        wire.send(write_fd, reply)
+        wire.send_reply(write_fd, reply)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ scratch course; a TCP listener on the grader's loopback checks that nothing reac
 import csv
 import json
 import os
+import tempfile
 import socket
 import sqlite3
 import threading
@@ -17,20 +18,30 @@ import pytest
 
 from autograder.__main__ import collect_zip
 from autograder.feedback import export_grades
+from autograder import COURSE_ROOT
+from autograder.assignments import load_notebook_spec
+from autograder.cgroup import availability
 from autograder.grade import Limits, grade_all, results_path
 from autograder.nbgrader_course import generate, import_roster, scores, scratch_course
 from grading import SUBMISSIONS, build_submission
 
 ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
 VISIBLE = {"test_leaky_relu_visible", "test_module_visible"}
-LIMITS = Limits(cell_seconds=25, call_seconds=15, memory_bytes=3 * 1024**3)
+LIMITS = Limits(cell_seconds=30, call_seconds=15, memory_bytes=3 * 1024**3, notebook_seconds=50)
+CGROUP = availability()[0] is not None          # whole-sandbox memory and process caps here?
+HELD = "no whole-sandbox limit"
 
 NOT_GRADED = None
-# submission → (score out of 16 or NOT_GRADED, a phrase the reason for lost points (or for not
+FULL = load_notebook_spec(ASSIGNMENT, NOTEBOOK).max_score         # every test cell's points
+TOTAL = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in     # written answers too
+            nbformat.read(COURSE_ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4).cells
+            if (c.metadata.get("nbgrader") or {}).get("grade"))
+SLOW = "the tests that finished before the notebook's time ran out"
+# submission → (score out of 25 or NOT_GRADED, a phrase the reason for lost points (or for not
 # grading it) must contain)
 EXPECTED = {
-    "solution": (16.0, None),
-    "partly_wrong": (12.0, "gradient"),
+    "solution": (FULL, None),
+    "partly_wrong": (16.0, "gradient"),
     "unanswered": (0.0, "NotImplementedError"),
     "syntax_error": (0.0, "not defined"),
     "exception_at_import": (0.0, "not defined"),
@@ -39,27 +50,43 @@ EXPECTED = {
     "sys_exit": (0.0, "not defined"),
     "segfault": (0.0, "signal SIGSEGV"),
     "memory_hog": (0.0, "not defined"),
-    "huge_output": (16.0, None),
+    "huge_output": (FULL, None),
     "edited_test_cell": (0.0, "element 0 is"),
     "deleted_test_cell": (0.0, "element 0 is"),
     "calls_torch": (0.0, "aten::leaky_relu is not allowed"),
     "patches_torch_and_checks": (0.0, "element 1 is"),
     "shell_reconfigured": (0.0, "element 0 is"),
     "reads_solutions_writes_gradebook": (0.0, "not defined"),
-    "reaches_network": (16.0, None),
+    "reaches_network": (FULL, None),
     # §1 of issue 14: what the submission sends is data, validated where it enters the grader
     "lone_surrogate_message": (0.0, "ValueError: bad \ufffd text"),
-    "non_json_ready_message": (16.0, None),
-    "null_nbgrader_metadata": (16.0, None),
-    "invalid_timestamp": (16.0, None),
+    "non_json_ready_message": (FULL, None),
+    "null_nbgrader_metadata": (FULL, None),
+    "invalid_timestamp": (FULL, None),
     # §2: nothing of the grader reaches the student; hidden tests' inputs are drawn per submission
-    "reads_grader_environment": (16.0, None),
+    "reads_grader_environment": (FULL, None),
     "hard_codes_feedback": (0.0, "element 0 is"),
     # §6: only the student's own file is graded (NOT_GRADED: the run reports it, records nothing)
     "symlink_to_source": (NOT_GRADED, "linear_activation.ipynb is a symbolic link (refused, never followed)"),
     "symlink_to_other_student": (NOT_GRADED, "linear_activation.ipynb is a symbolic link"),
     "fifo_notebook": (NOT_GRADED, "linear_activation.ipynb is not a regular file (refused)"),
+    # §3: the student's replies are decoded in bounded memory, before anything is allocated
+    "pickled_sets_reply": (0.0, "a reply header of"),
+    "expanded_reply": (0.0, "a reply of 240000000 bytes is larger than allowed"),
+    "zero_stride_reply": (0.0, "a reply whose tensors take 4000000000 bytes decoded"),
+    "huge_module_reply": (0.0, "the Linear's weights are not those of Linear"),
+    # §4: limits hold for the whole sandbox (memory and processes only where a cgroup is available)
+    "memory_in_children": (FULL, None) if CGROUP else (0.0, HELD),
+    "many_processes": (FULL, None) if CGROUP else (0.0, "no process cap"),
+    "fills_disk": (FULL, None),
+    "deep_folders": (FULL, None),
+    "slow_replies": (SLOW, "time limit exceeded (the notebook's total of 50 s)"),
+    # §7: right answers earned by taking the block apart are scored, and flagged for review
+    "removes_the_block": (FULL, None),
 }
+# the submissions the grade report lists as "flagged for review" (autograder/review.py)
+FLAGGED = {"calls_torch", "patches_torch_and_checks", "non_json_ready_message", "pickled_sets_reply",
+           "zero_stride_reply", "huge_module_reply", "removes_the_block", "segfault"}
 SECRET = ("GRADER_SECRET_TOKEN", "hunter2-do-not-leak")
 
 
@@ -104,14 +131,32 @@ def course(tmp_path_factory):
         if _prepare(name) is not None:
             _prepare(name)(folder, folder / NOTEBOOK, root)
     os.environ[SECRET[0]] = SECRET[1]                   # a secret in the instructor's shell
+    temp, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("system-temp"))
     try:
         summary = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
+        # (torch's own compile cache, made by the grader's processes, is not the students')
+        left_on_disk = sorted(n for n in os.listdir(tempfile.tempdir) if not n.startswith("torchinductor_"))
+        running = _processes_under(tempfile.tempdir)
     finally:
         del os.environ[SECRET[0]]
+        tempfile.tempdir = temp
     stop.set()
     thread.join()
     listener.close()
-    return {"root": root, "summary": summary, "received": received}
+    return {"root": root, "summary": summary, "received": received, "left_on_disk": left_on_disk,
+            "running": running}
+
+
+def _processes_under(folder):
+    """Processes whose working folder is under ``folder`` (the sandboxes' working folders are)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/cwd").startswith(folder):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
 
 
 def _results(root, student):
@@ -135,6 +180,8 @@ def test_every_submission_graded_or_reported(course):
 def test_exact_score_and_reason(course, name):
     score, phrase = EXPECTED[name]
     result = _results(course["root"], name)
+    if score is SLOW:
+        score = sum(t["score"] for t in result["tests"] if not t["reason"])
     assert sum(t["score"] for t in result["tests"]) == score
     reasons = " | ".join(t["reason"] for t in result["tests"] if t["reason"])
     if phrase is None:
@@ -142,8 +189,9 @@ def test_exact_score_and_reason(course, name):
     else:
         assert phrase in reasons
     # the gradebook holds exactly the same scores
-    gradebook = scores(ASSIGNMENT, name, course["root"])
-    assert {gid: s for gid, (s, _) in gradebook.items()} == {t["grade_id"]: t["score"] for t in result["tests"]}
+    gradebook = scores(ASSIGNMENT, name, course["root"])          # (and any manually graded cells)
+    autograded = {t["grade_id"]: t["score"] for t in result["tests"]}
+    assert {gid: s for gid, (s, _) in gradebook.items() if gid in autograded} == autograded
 
 
 @pytest.mark.slow
@@ -202,6 +250,45 @@ def test_hidden_inputs_are_drawn_per_submission(course):
 
 
 @pytest.mark.slow
+def test_the_graders_memory_stays_near_its_baseline(course):
+    grown = {name: json.loads(results_path(course["root"], name, ASSIGNMENT).read_text())["grader_memory"]
+             for name in GRADED}
+    growth = max(m["peak_bytes"] - m["baseline_bytes"] for m in grown.values())
+    assert growth < 0.5 * 1024**3, f"a grading worker grew by {growth / 2**20:.0f} MiB"
+
+
+@pytest.mark.slow
+def test_nothing_left_on_disk_or_running(course):
+    assert course["left_on_disk"] == [] and course["running"] == []
+
+
+@pytest.mark.slow
+def test_the_notebooks_total_time_is_bounded(course):
+    result = _results(course["root"], "slow_replies")
+    assert 50 <= result["seconds"] < 50 + 15, result["seconds"]
+    # the first tests passed (the first two calls are answered at once), every later one ran out of time
+    passed = [not t["reason"] for t in result["tests"]]
+    assert passed[:2] == [True, True] and passed == sorted(passed, reverse=True) and not passed[-1]
+    assert all("the notebook's total of 50 s" in t["reason"] for t in result["tests"] if t["reason"])
+
+
+@pytest.mark.slow
+def test_the_run_says_which_limits_hold(course):
+    notes = " ".join(course["summary"]["notes"])
+    assert ("cgroup" in notes) if CGROUP else ("no writable cgroup" in notes and "fallback" in notes)
+
+
+@pytest.mark.slow
+def test_tampering_is_flagged_for_review(course):
+    flagged = course["summary"]["flagged"]
+    assert set(flagged) == FLAGGED
+    assert any("torch.library" in line for line in flagged["removes_the_block"])
+    assert any("_destroy" in line for line in flagged["removes_the_block"])
+    assert _results(course["root"], "removes_the_block")["flags"] == [
+        line.split(": ", 1)[1] for line in flagged["removes_the_block"]]
+
+
+@pytest.mark.slow
 def test_nothing_reached_the_network(course):
     assert course["received"] == []
 
@@ -220,7 +307,7 @@ def test_gradebook_and_source_untouched_by_students(course):
 def test_feedback_has_reasons_and_no_hidden_tests(course):
     root = course["root"]
     html = (root / "feedback" / "partly_wrong" / ASSIGNMENT / "feedback.html").read_text()
-    assert "12 / 16" in html and "gradient" in html
+    assert "16 / 25" in html and "gradient" in html
     for hidden_fragment in ("BEGIN HIDDEN", "_random_values", "_expected(", "struct.unpack"):
         assert hidden_fragment not in html
     ended = (root / "feedback" / "endless_loop" / ASSIGNMENT / "feedback.html").read_text()
@@ -233,9 +320,11 @@ def test_export_is_one_row_per_student_with_scores(course, tmp_path):
     by_student = {r["student_id"]: r for r in rows if r["assignment"] == ASSIGNMENT}
     assert set(by_student) == set(EXPECTED)
     for name, (score, _) in EXPECTED.items():
+        if score is SLOW:
+            continue
         score = 0.0 if score is NOT_GRADED else score
-        # 16 autograded points and a written answer of 2 that waits for a person (tests/test_manual_grading.py)
-        assert float(by_student[name]["score"]) == score and float(by_student[name]["max_score"]) == 18.0
+        # 25 autograded points and a written answer of 2 that waits for a person (tests/test_manual_grading.py)
+        assert float(by_student[name]["score"]) == score and float(by_student[name]["max_score"]) == TOTAL
 
 
 @pytest.mark.slow

@@ -1,0 +1,59 @@
+"""The pooling examples of issue 14 (§7), graded by the sandboxed pipeline: tests that reward no
+work do not any more, and the dilated window that covers no input pixel is an error (torch 2.14.1
+answers it with an index outside the input, so no test compares against torch there)."""
+
+import json
+
+import nbformat
+import pytest
+
+from autograder.grade import Limits, grade_all, results_path
+from autograder.nbgrader_course import generate, import_roster, scratch_course
+from grading import SUBMISSIONS, build_submission
+from test_pooling_grading import ALL_BUT_WINDOWS, MAX_SCORE
+
+ASSIGNMENT, NOTEBOOK = "01_pooling", "pooling.ipynb"
+# fixture → (score out of 30, the tests it fails)
+EXPECTED = {
+    "solution": (MAX_SCORE, set()),
+    "zeroes_its_input": (1.0, ALL_BUT_WINDOWS),
+    "raises_on_every_call": (1.0, ALL_BUT_WINDOWS),
+    "empty_window_allowed": (MAX_SCORE - 1, {"test_pool_windows_visible"}),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = scratch_course(tmp_path_factory.mktemp("pooling-hostile") / "course", [ASSIGNMENT])
+    names = sorted(p.stem for p in (SUBMISSIONS / "hostile_pooling").glob("*.py")) + ["solution"]
+    assert set(names) == set(EXPECTED), "every hostile pooling fixture needs an expected score"
+    (root / "roster.csv").write_text("id\n" + "\n".join(names) + "\n")
+    import_roster(root / "roster.csv", root)
+    generate(ASSIGNMENT, root)
+    for name in names:
+        fixture = None if name == "solution" else SUBMISSIONS / "hostile_pooling" / f"{name}.py"
+        folder = root / "submitted" / name / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, fixture), folder / NOTEBOOK)
+    summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
+    assert summary["failed"] == {}
+    return {name: json.loads(results_path(root, name, ASSIGNMENT).read_text())["notebooks"][0]["tests"]
+            for name in names}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_exact_score(graded, name):
+    score, failures = EXPECTED[name]
+    tests = graded[name]
+    assert {t["grade_id"] for t in tests if t["score"] < t["max_score"]} == failures
+    assert sum(t["score"] for t in tests) == score
+
+
+@pytest.mark.slow
+def test_the_reasons_name_the_rule(graded):
+    reasons = {name: {t["grade_id"]: t["reason"] for t in tests} for name, tests in graded.items()}
+    assert "must not change its input" in reasons["zeroes_its_input"]["test_input_forms_hidden"]
+    assert "element 0 is" in reasons["raises_on_every_call"]["test_invalid_arguments_hidden"] or \
+        "ValueError" in reasons["raises_on_every_call"]["test_invalid_arguments_hidden"]
+    assert "window" in reasons["empty_window_allowed"]["test_pool_windows_visible"]
