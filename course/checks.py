@@ -123,3 +123,47 @@ def assert_raises(error: type[BaseException], call, *args, says: str = "", what:
             raise AssertionError(f"{what} raised {error.__name__}({str(raised)!r}): the message should say {says!r}") from None
     else:
         raise AssertionError(f"{what} must raise {error.__name__}")
+
+
+def assert_elementwise_gradient(function, values: list[float], eps: float = 1e-6, tol: float = 1e-6,
+                                what: str = "the gradient") -> None:
+    """Check the backward of an elementwise ``function`` (a float64 tensor of shape (n,) → one of the
+    same shape) against central differences (f(x + eps) − f(x − eps)) / 2·eps, compared in Python
+    floats (as ``torch.autograd.gradcheck`` does for such a function, without torch's comparisons)."""
+    x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    out = function(x)
+    if out.requires_grad:
+        out.backward(torch.ones_like(x))
+    if x.grad is None:
+        raise AssertionError(f"{what}: no gradient reached the input")
+    analytical = floats_of(x.grad)
+    with torch.no_grad():
+        up = floats_of(function(torch.tensor(values, dtype=torch.float64) + eps))
+        down = floats_of(function(torch.tensor(values, dtype=torch.float64) - eps))
+    for i, (v, a, hi, lo) in enumerate(zip(values, analytical, up, down)):
+        numerical = (hi - lo) / (2 * eps)
+        if not abs(a - numerical) <= tol * (1 + abs(numerical)):
+            raise AssertionError(f"{what} at x = {v}: backward gives {a}, finite differences {numerical:.6g}")
+
+
+def one_backward_per_graph(function):
+    """``function`` (tensor → tensor) wrapped so that every backward runs it forward and backward
+    afresh on the saved input. ``torch.autograd.gradcheck`` calls backward several times on one
+    forward; the grader runs a student's function in another process, where a graph serves one
+    backward. The gradients are the same."""
+
+    class _Afresh(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return function(x.detach())
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            with torch.enable_grad():
+                again = x.detach().requires_grad_()
+                function(again).backward(grad)
+            return again.grad
+
+    return _Afresh.apply

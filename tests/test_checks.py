@@ -29,3 +29,42 @@ def test_assert_raises_needs_the_error_and_the_words():
     with pytest.raises(TypeError):                           # another error is not caught
         assert_raises(ValueError, _too_small, "12")
     assert_raises(ZeroDivisionError, lambda: 1 / torch.tensor(0).item())
+
+
+def test_elementwise_gradient_against_finite_differences():
+    from course.checks import assert_elementwise_gradient
+
+    class WrongSlope(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return torch.where(x > 0, x, 0.2 * x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return torch.where(x > 0, grad, 0.3 * grad)        # 0.3, not 0.2
+
+    assert_elementwise_gradient(lambda x: torch.where(x > 0, x, 0.2 * x), [-1.5, -0.3, 0.4, 2.0])
+    assert_elementwise_gradient(torch.sin, [0.1, 1.0, 3.0])
+    with pytest.raises(AssertionError, match="at x = -1.5: backward gives 0.3"):
+        assert_elementwise_gradient(WrongSlope.apply, [-1.5, 2.0])
+    with pytest.raises(AssertionError, match="no gradient"):
+        assert_elementwise_gradient(lambda x: x.detach() * 2, [1.0])
+
+
+def test_one_backward_per_graph_gives_the_same_gradients_to_gradcheck():
+    from course.checks import one_backward_per_graph
+
+    calls = []
+
+    def counted(x):
+        calls.append(x.requires_grad)
+        return torch.where(x > 0, x, 0.2 * x)
+
+    x = torch.tensor([-1.5, -0.3, 0.4, 2.0], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(one_backward_per_graph(counted), (x,))
+    assert calls.count(True) >= 4                      # each backward ran its own forward with a graph
+    wrong = one_backward_per_graph(lambda t: t * 2 if t.requires_grad else t * 3)
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):          # GradcheckError
+        torch.autograd.gradcheck(wrong, (x,))

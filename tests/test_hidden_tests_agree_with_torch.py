@@ -14,7 +14,8 @@ from autograder.notebook_code import code_cells
 # Answer cells replaced by torch's own implementation (cells not listed keep the instructor solution).
 TORCH_STANDS_IN = {
     ("02_linear_activation", "linear_activation.ipynb"): {
-        "leaky_relu_answer": {"leaky_relu": F.leaky_relu, "LeakyReLU": nn.LeakyReLU}},
+        "leaky_relu_answer": {"leaky_relu": F.leaky_relu, "LeakyReLU": nn.LeakyReLU},
+        "leaky_relu_function_answer": {"leaky_relu_by_hand": F.leaky_relu}},
     ("01_pooling", "pooling.ipynb"): {
         "max_pool2d_answer": {"max_pool2d": F.max_pool2d}, "avg_pool2d_answer": {"avg_pool2d": F.avg_pool2d}},
 }

@@ -63,14 +63,14 @@ def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
     assert summary["graded"] == ["ada"], summary
     assert _grade(root, "ada") == {"auto": None, "manual": None, "needs": True, "max": 2.0, "submission_needs": True}
-    assert _exported(root, tmp_path) == (16.0, 18.0)              # every autograded point, the written one pending
+    assert _exported(root, tmp_path) == (25.0, 27.0)              # every autograded point, the written one pending
 
     _set_manual_score(root, "ada", 1.5)
     assert _grade(root, "ada")["needs"] is False and _grade(root, "ada")["submission_needs"] is False
-    assert _exported(root, tmp_path) == (17.5, 18.0)
+    assert _exported(root, tmp_path) == (26.5, 27.0)
 
     # Graded again (a resubmission): the written answer is to be reviewed again, its score is not lost.
     again = grade_all(ASSIGNMENT, root, workers=1, force=True, limits=LIMITS, progress=False)
     assert again["graded"] == ["ada"], again
     assert _grade(root, "ada") == {"auto": None, "manual": 1.5, "needs": True, "max": 2.0, "submission_needs": True}
-    assert _exported(root, tmp_path) == (17.5, 18.0)
+    assert _exported(root, tmp_path) == (26.5, 27.0)
