@@ -17,7 +17,8 @@ TORCH_STANDS_IN = {
         "leaky_relu_answer": {"leaky_relu": F.leaky_relu, "LeakyReLU": nn.LeakyReLU},
         "leaky_relu_function_answer": {"leaky_relu_by_hand": F.leaky_relu}},
     ("01_pooling", "pooling.ipynb"): {
-        "max_pool2d_answer": {"max_pool2d": F.max_pool2d}, "avg_pool2d_answer": {"avg_pool2d": F.avg_pool2d}},
+        "max_pool2d_answer": {"max_pool2d": F.max_pool2d}, "avg_pool2d_answer": {"avg_pool2d": F.avg_pool2d},
+        "max_pool2d_backward_answer": {"max_pool2d_by_hand": F.max_pool2d}},
 }
 
 
