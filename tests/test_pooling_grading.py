@@ -4,8 +4,13 @@ plausible wrong answer, nothing for calling or patching torch. Every score is as
 from grading import grading_tests
 
 ASSIGNMENT, NOTEBOOK = "01_pooling", "pooling.ipynb"
-MAX_SCORE = 34.0
-VISIBLE = {"test_pool_windows_visible", "test_max_pool2d_visible", "test_avg_pool2d_visible"}
+MAX_SCORE = 45.0
+VISIBLE = {"test_pool_windows_visible", "test_max_pool2d_visible", "test_avg_pool2d_visible",
+           # a visible test for every hidden rule (1 point each)
+           "test_max_kernel_stride_visible", "test_max_padding_visible", "test_max_dilation_visible",
+           "test_max_ceil_mode_visible", "test_max_gradient_visible", "test_max_nan_visible",
+           "test_avg_ceil_mode_visible", "test_avg_divisor_override_visible", "test_avg_gradient_visible",
+           "test_input_forms_visible", "test_invalid_arguments_visible"}
 MAX_HIDDEN = {"test_max_kernel_stride_hidden", "test_max_padding_hidden", "test_max_dilation_hidden",
               "test_max_ceil_mode_hidden", "test_max_indices_hidden", "test_max_gradient_hidden", "test_max_nan_hidden"}
 AVG_HIDDEN = {"test_avg_basic_hidden", "test_avg_count_include_pad_hidden", "test_avg_ceil_mode_hidden",
@@ -16,34 +21,41 @@ ALL_BUT_WINDOWS = EVERY_CELL - {"test_pool_windows_visible"}
 
 # submission → (score, the test cells it must fail)
 EXPECTED = {
-    "solution": (34.0, set()),
+    "solution": (45.0, set()),
     "unanswered": (0.0, EVERY_CELL),
     # (its backward by hand is right, but the forward's windows it relies on are not)
-    "ceil_mode_off_by_one": (19.0, {"test_avg_ceil_mode_hidden", "test_avg_divisor_override_hidden",
+    "ceil_mode_off_by_one": (29.0, {"test_max_ceil_mode_visible", "test_avg_ceil_mode_hidden", "test_avg_divisor_override_hidden",
                                     "test_avg_gradient_hidden", "test_max_ceil_mode_hidden",
                                     "test_max_gradient_hidden", "test_max_indices_hidden", "test_max_backward_hidden"}),
-    "max_pads_with_zeros": (18.0, {"test_input_forms_hidden", "test_max_ceil_mode_hidden", "test_max_dilation_hidden",
+    "max_pads_with_zeros": (28.0, {"test_max_padding_visible", "test_input_forms_hidden", "test_max_ceil_mode_hidden", "test_max_dilation_hidden",
                                    "test_max_gradient_hidden", "test_max_indices_hidden", "test_max_nan_hidden",
                                    "test_max_padding_hidden", "test_max_backward_hidden"}),
-    "count_include_pad_ignored": (27.0, {"test_avg_ceil_mode_hidden", "test_avg_count_include_pad_hidden",
+    "count_include_pad_ignored": (38.0, {"test_avg_ceil_mode_hidden", "test_avg_count_include_pad_hidden",
                                          "test_avg_gradient_hidden", "test_avg_pool2d_visible"}),
-    "divisor_override_ignored": (30.0, {"test_avg_divisor_override_hidden", "test_avg_gradient_hidden"}),
-    "dilation_ignored": (20.0, {"test_input_forms_hidden", "test_max_ceil_mode_hidden", "test_max_dilation_hidden",
+    "divisor_override_ignored": (40.0, {"test_avg_divisor_override_visible", "test_avg_divisor_override_hidden", "test_avg_gradient_hidden"}),
+    "dilation_ignored": (30.0, {"test_max_dilation_visible", "test_input_forms_hidden", "test_max_ceil_mode_hidden", "test_max_dilation_hidden",
                                 "test_max_gradient_hidden", "test_max_indices_hidden", "test_max_nan_hidden",
                                 "test_max_backward_hidden"}),
-    "indices_relative_to_window": (24.0, {"test_input_forms_hidden", "test_max_indices_hidden",
+    "indices_relative_to_window": (35.0, {"test_input_forms_hidden", "test_max_indices_hidden",
                                           "test_max_nan_hidden", "test_max_pool2d_visible"} | BACKWARD),
-    "gradient_to_every_tie": (32.0, {"test_max_gradient_hidden"}),
-    "nan_dropped": (31.0, {"test_max_indices_hidden", "test_max_nan_hidden"}),
+    "gradient_to_every_tie": (42.0, {"test_max_gradient_visible", "test_max_gradient_hidden"}),
+    "nan_dropped": (41.0, {"test_max_nan_visible", "test_max_indices_hidden", "test_max_nan_hidden"}),
     # Only the untouched, legitimate pool_windows keeps its point.
     "calls_torch": (1.0, ALL_BUT_WINDOWS),
     "patches_torch": (1.0, ALL_BUT_WINDOWS),
     # Max pooling's backward by hand, wrong: overlapping windows' gradients overwritten instead of summed,
-    "backward_overwrites": (30.0, BACKWARD),
+    "backward_overwrites": (41.0, BACKWARD),
     # ... or the gradient of tied maxima sent to the last one (torch: the first, where the forward took it).
-    "backward_last_tie": (30.0, BACKWARD),
+    "backward_last_tie": (41.0, BACKWARD),
 }
 
 
 graded, test_score, test_hidden_tests_carry_most_points = grading_tests(
     ASSIGNMENT, NOTEBOOK, "pooling", EXPECTED, EVERY_CELL, MAX_SCORE)
+
+
+def test_every_hidden_rule_has_a_visible_test():
+    every_hidden = {g for g in EVERY_CELL if g.endswith("_hidden")}
+    shown_by = {"test_max_indices_hidden": "test_max_pool2d_visible", "test_avg_basic_hidden": "test_avg_pool2d_visible",
+                "test_avg_count_include_pad_hidden": "test_avg_pool2d_visible"}
+    assert {shown_by.get(g, g.replace("_hidden", "_visible")) for g in every_hidden} <= VISIBLE | BACKWARD
