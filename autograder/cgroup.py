@@ -157,7 +157,7 @@ class SandboxCgroup:
                 (self.folders[0] / "cgroup.kill").write_text("1")
             except OSError:
                 pass
-        for _ in range(50):
+        for _ in range(250):                 # up to ~5 s: freeing gigabytes takes a dying process time
             pids = self.processes()
             if not pids:
                 return
@@ -181,11 +181,11 @@ class SandboxCgroup:
         """Kill what is left and remove the cgroup; never raises (a leftover empty cgroup is harmless)."""
         self.kill_all()
         for folder in self.folders:
-            for _ in range(50):
+            for _ in range(200):             # up to ~10 s: busy while its last tasks finish exiting
                 try:
                     folder.rmdir()
                     break
                 except FileNotFoundError:
                     break
                 except OSError:
-                    time.sleep(0.02)
+                    time.sleep(0.05)
