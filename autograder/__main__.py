@@ -8,6 +8,8 @@
                              conflicts are skipped and reported, nothing is replaced
   collect ASSIGNMENT --exchange   the same from nbgrader's exchange inbound (latest per student)
   grade ASSIGNMENT           grade every submission in parallel, sandboxed; skip finished ones
+  check ASSIGNMENT [NB ...]  a student's self-check: grade work/<assignment>/ (or NB) as `grade` does,
+                             print every test's points and why points were lost; no gradebook
   feedback ASSIGNMENT        nbgrader's feedback pages (sanitised, no hidden tests) and the kit's
                              feedback.html, for every graded submission (--student: just these)
   export [--to grades.csv]   the gradebook as the CSV an LMS imports (nbgrader's export format)
@@ -45,6 +47,11 @@ def main(argv=None) -> int:
     grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (unsafe)")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="grade on this Dask cluster's workers instead of this machine (README: Grading on a cluster)")
+    check = commands.add_parser("check", help="grade your own notebook as the grader does (no gradebook)")
+    check.add_argument("assignment")
+    check.add_argument("notebooks", nargs="*", type=Path, help="default: your copies in work/<assignment>/")
+    check.add_argument("--time-limit", type=float, default=120.0, help="seconds for a notebook's cells to run")
+    check.add_argument("--call-limit", type=float, default=30.0, help="seconds for each call of your code")
     feedback = commands.add_parser("feedback")
     feedback.add_argument("assignment")
     feedback.add_argument("--student", action="append", help="only this student (repeatable)")
@@ -86,6 +93,11 @@ def main(argv=None) -> int:
                             limits=limits, scheduler=args.scheduler)
         print_summary(summary)
         return 1 if summary["failed"] else 0
+    if args.command == "check":
+        from autograder.grade import Limits
+        from autograder.selfcheck import run
+        return run(args.assignment, args.notebooks or None,
+                   limits=Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit))
     if args.command == "feedback":
         from autograder.feedback import generate_feedback
         written, failed = generate_feedback(COURSE_ROOT, args.assignment, args.student)

@@ -135,16 +135,16 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
     cells = student_cells(spec, submitted)
     result.flags = review(cells, spec.forbidden)
     namespace: dict = {"__name__": "__main__", "GRADING_SEED": submission_seed(cells)}
-    for cell in spec.cells:
-        if cell.kind == "setup":
-            _run_trusted(cell.code, namespace, f"setup cell {cell.index}")
-
     workdir.mkdir(parents=True, exist_ok=True)
+    # The student's process starts (imports torch) while this process runs the setup cells.
     student = StudentProcess(workdir, data_dir, memory_bytes=limits.memory_bytes, call_seconds=limits.call_seconds,
                              sandbox_on=limits.sandbox, output_limit=limits.output_bytes,
                              total_seconds=max(limits.notebook_seconds, 1.0), max_processes=limits.max_processes,
                              scratch_bytes=limits.scratch_bytes)
     try:
+        for cell in spec.cells:
+            if cell.kind == "setup":
+                _run_trusted(cell.code, namespace, f"setup cell {cell.index}")
         try:
             ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds)
             result.cell_errors = cell_errors(ready)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.cgroup import SandboxCgroup
+from autograder.cpu_only import CPU_ONLY_ENVIRONMENT
 
 
 class SandboxUnavailable(RuntimeError):
@@ -73,6 +74,8 @@ def bwrap_command(workdir: Path, data_dir: Path, scratch_bytes: int = 256 * 1024
                 "--setenv", "PYTHONPATH", str(COURSE_ROOT), "--setenv", "COURSE_DATA_DIR", str(data_dir),
                 "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
                 "--setenv", "OMP_NUM_THREADS", "1"]
+    for name, value in CPU_ONLY_ENVIRONMENT.items():       # grades do not depend on the machine's GPU
+        command += ["--setenv", name, value]
     return command
 
 
@@ -96,7 +99,7 @@ def start(workdir: Path, data_dir: Path, read_fd: int, write_fd: int, *, memory_
     else:
         command = program
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), "PYTHONPATH": str(COURSE_ROOT),
-               "COURSE_DATA_DIR": str(data_dir), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"}
+               "COURSE_DATA_DIR": str(data_dir), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", **CPU_ONLY_ENVIRONMENT}
     group = SandboxCgroup.create(memory_bytes, max_processes)
     try:
         process = subprocess.Popen(command, cwd=workdir, env=env, pass_fds=(read_fd, write_fd),
