@@ -17,7 +17,7 @@ import pytest
 from autograder import COURSE_ROOT
 from autograder.assignments import load_notebook_spec
 from course_copy import copy_course, kit
-from grading import instructor_solution
+from grading import answer_cells, instructor_solution
 
 A, NB = "02_linear_activation", "linear_activation.ipynb"
 
@@ -43,11 +43,13 @@ def test_the_students_answers_survive_a_course_update(tmp_path):
     assert first.returncode == 0, first.stderr
     assert f"made your copy work/{A}/{NB}" in first.stderr
 
-    # The student answers in their copy...
+    # The student answers every exercise in their copy...
     work = root / "work" / A / NB
     nb = nbformat.read(work, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "leaky_relu_answer")
-    answer.source = instructor_solution(A, NB, "leaky_relu_answer")
+    answers = answer_cells(A, NB)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in answers:
+            cell.source = instructor_solution(A, NB, cell.metadata["nbgrader"]["grade_id"])
     nbformat.write(nb, work)
     answered = work.read_bytes()
 
@@ -63,10 +65,10 @@ def test_the_students_answers_survive_a_course_update(tmp_path):
 
     updated = kit(root, "update", A)
     assert updated.returncode == 0, updated.stderr
-    assert "1 answer(s) kept" in updated.stdout
+    assert f"{len(answers)} answer(s) kept" in updated.stdout
     merged = nbformat.read(work, as_version=4)
     assert merged.cells[0].source.startswith("# Linear layers and activations (updated)")
-    assert instructor_solution(A, NB, "leaky_relu_answer") in [c.source for c in merged.cells]
+    assert all(instructor_solution(A, NB, gid) in [c.source for c in merged.cells] for gid in answers)
     assert [p.read_bytes() for p in work.parent.glob("linear_activation.backup-*.ipynb")] == [answered]
 
     checked = kit(root, "check", A)
