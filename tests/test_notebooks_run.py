@@ -16,6 +16,11 @@ NOTEBOOKS = sorted((COURSE_ROOT / "source").glob("*/*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.parent.name for p in NOTEBOOKS])
 def test_source_notebook_runs(path, tmp_path, monkeypatch, record_property):
     monkeypatch.delenv("MPLBACKEND", raising=False)        # as a student's kernel sees it
+    if path.parent.name == "03_lenet":
+        # LeNet-5's full-length training (10 + 10 epochs and a hand-written epoch) took 12-30 minutes
+        # on a loaded 2-core machine in 2026-11: CI runs one epoch of each; the notebook's asserts on
+        # the default-length results are then skipped, and run when a student runs the notebook.
+        monkeypatch.setenv("COURSE_EPOCHS", "1")
     work = tmp_path / path.parent.name
     shutil.copytree(path.parent, work)
     notebook = nbformat.read(work / path.name, as_version=4)
