@@ -116,14 +116,16 @@ def test_endless_loop_times_out_on_a_worker_without_stalling_the_others(courses,
 
 def _grade_killing(cluster, name: str, root, assignment: str) -> dict:
     """Grade PAIR of ``assignment`` on the cluster (again) and SIGKILL worker ``name`` once it has
-    been grading a task for 3 s; the summary (the test fails if the worker never graded)."""
+    been grading a task for 1 s (a grading takes 4-5 s on an idle 2-core machine, longer under
+    load); the summary (the test fails if the worker never graded)."""
     outcome = {}
     grading = threading.Thread(target=lambda: outcome.update(grade_all(
         assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
     grading.start()
     killed = _kill_while_grading(cluster, name, grading)
     grading.join(600)
-    assert killed and not grading.is_alive(), f"{name} never ran a task, or the run did not end"
+    assert killed, f"{name} was never seen grading a task for 1 s"
+    assert not grading.is_alive(), "the run did not end after the kill"
     return outcome
 
 
@@ -134,7 +136,7 @@ def _kill_while_grading(cluster, name: str, grading: threading.Thread) -> bool:
         while grading.is_alive():
             busy = bool(client.processing().get(address))
             busy_since = (busy_since or time.monotonic()) if busy else None
-            if busy_since and time.monotonic() - busy_since > 3:
+            if busy_since and time.monotonic() - busy_since > 1:
                 cluster.kill(name)
                 return True
             time.sleep(0.2)
