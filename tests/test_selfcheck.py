@@ -115,3 +115,16 @@ def test_scores_do_not_depend_on_whether_the_grader_sees_a_gpu(course, monkeypat
     assert with_gpu == without
     solution, wrong = (sum(s for s, _ in scores.values()) for scores in without)
     assert solution == SPEC.max_score and wrong < solution
+
+
+@pytest.mark.parametrize("assignment", sorted(p.name for p in (COURSE_ROOT / "source").iterdir() if p.is_dir()))
+def test_the_instructor_solution_raises_in_no_cell(assignment, tmp_path):
+    """The lesson cells the tests need (tagged ``grader-setup``) run in the student's process too, where
+    the exercise's forbidden torch operations raise: a setup cell that calls one would tell every
+    student, even one with perfect answers, that a cell of their notebook failed."""
+    for source in sorted((COURSE_ROOT / "source" / assignment).glob("*.ipynb")):
+        path = tmp_path / source.name
+        nbformat.write(build_submission(assignment, source.name, None), path)
+        [checked] = check(assignment, [path], COURSE_ROOT, Limits(**LIMITS))
+        assert checked.result.cell_errors == [] and not checked.result.ended, checked.result
+        assert all(t.score == t.max_score for t in checked.result.tests), checked.result.tests
