@@ -1,5 +1,6 @@
 """The benchmark scripts run and print their figures (their speed goals are read, not asserted)."""
 
+import os
 import subprocess
 import sys
 
@@ -23,3 +24,12 @@ def test_lenet_benchmark_prints_both_loops_and_the_ratio():
     assert "(a) d2l.train_ch6" in run.stdout and "(b) course.training" in run.stdout
     assert "ratio" in run.stdout and "examples/s" in run.stdout
     assert "(c) course.training's step alone (one resident batch" in run.stdout
+
+
+@pytest.mark.slow
+def test_notebook_benchmark_prints_the_run_time_and_slowest_cells():
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_EPOCHS"}
+    run = subprocess.run([sys.executable, "benchmarks/notebook_speed.py", "source/01_pooling/pooling.ipynb"],
+                         cwd=COURSE_ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "source/01_pooling/pooling.ipynb: " in run.stdout and "s in all; slowest cells: #" in run.stdout
