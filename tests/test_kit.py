@@ -36,6 +36,26 @@ def test_a_too_old_python_gets_one_clear_message(tmp_path):
     assert not (tmp_path / "no-venv").exists()
 
 
+def test_a_debian_package_that_fails_to_install_does_not_stop_the_others(tmp_path):
+    # The kit's own loop, run from the real script; apt-get (and sudo, for a run as a normal user) are
+    # stand-ins on PATH that log their calls and fail for one package, as apt-get does for one this
+    # system's sources lack: the kit must try every package, name the one that failed, and go on.
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir()
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> {log}\n'
+                                     'case "$*" in *no-such-package*) exit 100 ;; esac\n')
+    (bin_dir / "sudo").write_text('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n')
+    for stand_in in bin_dir.iterdir():
+        stand_in.chmod(0o755)
+    run = subprocess.run(["bash", "-c", f"source {COURSE_ROOT / 'kit'} && install_debian_packages bubblewrap "
+                          "no-such-package chromium && echo carried-on"], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert run.returncode == 0 and run.stdout.strip() == "carried-on", run.stderr
+    installs = [line.split()[-1] for line in log.read_text().splitlines() if " install " in f" {line} "]
+    assert installs == ["bubblewrap", "no-such-package", "chromium"]
+    assert "could not install: no-such-package (" in run.stderr and "continuing without" in run.stderr
+
+
 @pytest.mark.slow
 def test_the_students_answers_survive_a_course_update(tmp_path):
     root = copy_course(tmp_path / "course")
