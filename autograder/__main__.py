@@ -20,7 +20,12 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import COURSE_ROOT
+# jsonschema (imported by nbformat) builds 38 Lark grammars at import when rfc3987-syntax is installed
+# (jupyter-events pulls it in): 1-2 s of every command on 2 cores, for the IRI formats that no
+# notebook schema uses. Commands of this module go without it (jsonschema skips those formats).
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from autograder import COURSE_ROOT  # noqa: E402
 
 
 def main(argv=None) -> int:
