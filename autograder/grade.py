@@ -318,19 +318,20 @@ def record_in_gradebook(root: Path, result: dict) -> list[str]:
 
 
 def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpec]) -> None:
-    """The submitted notebooks with the source's test cells restored and each test's outcome as its
-    output, in autograded/ where nbgrader's formgrader shows them."""
+    """The submitted notebooks with each test's outcome as its test cell's output, in autograded/ where
+    nbgrader's formgrader shows them. Read with :func:`read_notebook`, as grading read them: the
+    student's own outputs are not carried over (what the graders see is what grading checked)."""
     for notebook, spec in zip(result["notebooks"], specs):
         source_path = root / "submitted" / result["student"] / result["assignment"] / spec.name
-        try:
-            nb = nbformat.read(source_path, as_version=4)
-        except Exception:  # noqa: BLE001
+        try:        # read again as grading read it: every shape checked, never through a link
+            nb = read_notebook(source_path)
+        except SubmissionRefused:
             continue
         outcome = {t["grade_id"]: t for t in notebook["tests"]}
         tests = {c.grade_id: c for c in spec.tests}
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id in tests and cell.cell_type == "code":
+            if isinstance(grade_id, str) and grade_id in tests and cell.cell_type == "code":
                 cell.outputs = []
                 text = "passed" if not outcome[grade_id]["reason"] else outcome[grade_id]["reason"]
                 cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",

@@ -215,6 +215,19 @@ def test_text_from_the_student_is_kept_as_clean_text(course):
 
 
 @pytest.mark.slow
+def test_every_graded_submission_has_its_notebook_for_the_graders(course):
+    """autograded/ holds a notebook for each graded submission, malformed metadata included, with each
+    test's outcome as its test cell's output."""
+    root = course["root"]
+    assert all((root / "autograded" / name / ASSIGNMENT / NOTEBOOK).is_file() for name in GRADED)
+    for name in ("solution", "null_nbgrader_metadata"):
+        notebook = nbformat.read(root / "autograded" / name / ASSIGNMENT / NOTEBOOK, as_version=4)
+        outcomes = [c.outputs[0]["text"] for c in notebook.cells
+                    if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade_id") in VISIBLE]
+        assert len(outcomes) == len(VISIBLE) and all(" / " in text for text in outcomes), (name, outcomes)
+
+
+@pytest.mark.slow
 def test_invalid_timestamp_is_a_warning_and_the_file_time_is_used(course):
     root = course["root"]
     (warning,) = course["summary"]["warnings"]["invalid_timestamp"]
