@@ -29,6 +29,7 @@ from autograder.nbgrader_course import generate, import_roster, scratch_course
 from course.workspace import prepare
 from course_copy import copy_course, kit_environment
 from grading import SUBMISSIONS, build_submission, instructor_solution
+from lab_page import save, type_answers
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
@@ -196,27 +197,11 @@ def test_student_runs_answers_and_validates(lab, page, shoot_on_failure):
 
     # The notebook's other exercises (the backward pass by hand, the written answer), then save.
     released = nbformat.read(COURSE_ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("solution") or meta["grade_id"] == "leaky_relu_answer":
-            continue
-        if cell.cell_type == "markdown":               # a written answer: double-click its rendered stub
-            page.locator(".jp-MarkdownCell .jp-RenderedMarkdown", has_text="YOUR ANSWER HERE").first.dblclick()
-        else:
-            page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text="YOUR CODE HERE")).first \
-                .locator(".jp-InputArea-editor").click()
-        page.locator(".jp-Cell.jp-mod-active .jp-InputArea-editor").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.insert_text(instructor_solution(ASSIGNMENT, NOTEBOOK, meta["grade_id"]))
-        page.keyboard.press("Escape")
-    for attempt in range(6):               # a save that raced the last keystrokes leaves the tab dirty: save again
-        page.keyboard.press("Control+S")
-        try:
-            page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached", timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 5:
-                raise
+    others = {meta["grade_id"]: instructor_solution(ASSIGNMENT, NOTEBOOK, meta["grade_id"])
+              for meta in (cell.metadata.get("nbgrader", {}) for cell in released.cells)
+              if meta.get("solution") and meta["grade_id"] != "leaky_relu_answer"}
+    type_answers(page, released, others)
+    save(page)
     page.locator(".jp-Toolbar").get_by_text("Validate", exact=True).first.click()
     page.get_by_text("Success! Your notebook passes all the tests.").wait_for(timeout=240_000)
     _shot(page, "student-4-validate-success")

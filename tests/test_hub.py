@@ -30,7 +30,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autograder import COURSE_ROOT
 
@@ -39,6 +38,7 @@ if not sys.platform.startswith("linux") or os.geteuid() != 0:
                 allow_module_level=True)
 
 from grading import SUBMISSIONS, fixture_answers  # noqa: E402
+from lab_page import save, type_answers  # noqa: E402
 from hub import Settings, accounts  # noqa: E402
 from hub.__main__ import LOCAL_PROXY, jupyterhub_command, jupyterhub_env, prepare_class  # noqa: E402
 from test_browser import (ASSIGNMENT, NOTEBOOK, _cell_containing, _free_port,  # noqa: E402,F401 (fixtures)
@@ -250,27 +250,8 @@ def _answer(page, hub, key, answers: dict[str, str]):
     page.goto(f"{hub.base}/user/{hub.names[key]}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}")
     page.locator(".jp-Notebook").wait_for()
     released = nbformat.read(COURSE_ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    for cell in released.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id not in answers:
-            continue
-        if cell.cell_type == "markdown":     # a written answer: double-click its rendered stub to edit it
-            page.locator(".jp-MarkdownCell .jp-RenderedMarkdown", has_text="YOUR ANSWER HERE").first.dblclick()
-        else:
-            page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text="YOUR CODE HERE")).first \
-                .locator(".jp-InputArea-editor").click()
-        page.locator(".jp-Cell.jp-mod-active .jp-InputArea-editor").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.insert_text(answers[grade_id])
-        page.keyboard.press("Escape")
-    for attempt in range(6):               # a save that raced the last keystrokes leaves the tab dirty: save again
-        page.keyboard.press("Control+S")
-        try:
-            page.locator(".lm-TabBar-tab.jp-mod-dirty").first.wait_for(state="detached", timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 5:
-                raise
+    type_answers(page, released, answers)
+    save(page)
     _shot(page, f"{key}-3-answered")
     saved = nbformat.read(accounts.home(hub.names[key]) / ASSIGNMENT / NOTEBOOK, as_version=4)
     typed = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source.strip() for c in saved.cells}
