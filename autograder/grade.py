@@ -35,7 +35,8 @@ from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec, load_assignment, student_cells
 from autograder.sanitize import sanitize_notebook
 from autograder.review import review
-from autograder.submission import SubmissionRefused, clean_text, folder_problems, json_safe, read_notebook, read_timestamp
+from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, folder_problems, json_safe,
+                                   open_regular, read_notebook, read_timestamp)
 
 
 @dataclass
@@ -319,14 +320,25 @@ def record_in_gradebook(root: Path, result: dict) -> list[str]:
 
 def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpec]) -> None:
     """The submitted notebooks with each test's outcome as its test cell's output, in autograded/ where
-    nbgrader's formgrader shows them. Read with :func:`read_notebook`, as grading read them: the
-    student's own outputs are not carried over (what the graders see is what grading checked)."""
+    nbgrader's formgrader shows them, sanitised. Read again as grading read them (never through a link,
+    size capped): as nbformat reads them, so that the graders see the student's outputs and attached
+    images; a notebook nbformat refuses (malformed metadata) as :func:`read_notebook` cleans it."""
     for notebook, spec in zip(result["notebooks"], specs):
         source_path = root / "submitted" / result["student"] / result["assignment"] / spec.name
-        try:        # read again as grading read it: every shape checked, never through a link
-            nb = read_notebook(source_path)
+        try:
+            raw = open_regular(source_path, MAX_NOTEBOOK_BYTES)
         except SubmissionRefused:
             continue
+        try:
+            nb = nbformat.reads(raw.decode("utf-8", "replace"), as_version=4)
+            for cell in nb.cells:       # a cell nbformat let through with metadata of the wrong shape
+                if not isinstance(cell.get("metadata"), dict) or not isinstance(cell.metadata.get("nbgrader", {}), dict):
+                    raise ValueError("malformed cell metadata")
+        except Exception:  # noqa: BLE001 - whatever nbformat raises: the cleaned cells instead
+            try:
+                nb = read_notebook(source_path)
+            except SubmissionRefused:
+                continue
         outcome = {t["grade_id"]: t for t in notebook["tests"]}
         tests = {c.grade_id: c for c in spec.tests}
         for cell in nb.cells:
