@@ -36,7 +36,7 @@ from autograder.assignments import NotebookSpec, load_assignment, student_cells
 from autograder.sanitize import sanitize_notebook
 from autograder.review import review
 from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, folder_problems, json_safe,
-                                   open_regular, read_notebook, read_timestamp)
+                                   open_regular, parse_notebook, read_notebook, read_timestamp)
 
 
 @dataclass
@@ -322,7 +322,7 @@ def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpe
     """The submitted notebooks with each test's outcome as its test cell's output, in autograded/ where
     nbgrader's formgrader shows them, sanitised. Read again as grading read them (never through a link,
     size capped): as nbformat reads them, so that the graders see the student's outputs and attached
-    images; a notebook nbformat refuses (malformed metadata) as :func:`read_notebook` cleans it."""
+    images; a notebook nbformat refuses (malformed metadata) as :func:`parse_notebook` cleans it."""
     for notebook, spec in zip(result["notebooks"], specs):
         source_path = root / "submitted" / result["student"] / result["assignment"] / spec.name
         try:
@@ -336,7 +336,7 @@ def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpe
                     raise ValueError("malformed cell metadata")
         except Exception:  # noqa: BLE001 - whatever nbformat raises: the cleaned cells instead
             try:
-                nb = read_notebook(source_path)
+                nb = parse_notebook(raw, spec.name)
             except SubmissionRefused:
                 continue
         outcome = {t["grade_id"]: t for t in notebook["tests"]}

@@ -125,15 +125,19 @@ def read_notebook(path: Path, max_bytes: int = MAX_NOTEBOOK_BYTES):
     markdown or raw, a str ``source`` (valid UTF-8), a dict ``metadata`` whose ``nbgrader``
     entry is a dict of the expected types or absent, and a str ``id``; outputs are dropped.
     """
+    return parse_notebook(open_regular(Path(path), max_bytes), Path(path).name)
+
+
+def parse_notebook(raw: bytes, name: str):
+    """:func:`read_notebook` for bytes already read (``name``: the file's, for the messages)."""
     import nbformat
 
-    raw = open_regular(Path(path), max_bytes)
     try:
         data = json.loads(raw.decode("utf-8", "replace"))
     except (ValueError, RecursionError) as exc:
-        raise SubmissionRefused(f"{Path(path).name} is not a notebook (not JSON: {clean_text(str(exc), 200)})") from None
+        raise SubmissionRefused(f"{name} is not a notebook (not JSON: {clean_text(str(exc), 200)})") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        raise SubmissionRefused(f"{Path(path).name} is not a notebook (no list of cells)")
+        raise SubmissionRefused(f"{name} is not a notebook (no list of cells)")
     cells = []
     for index, cell in enumerate(data["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
