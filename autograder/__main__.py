@@ -125,6 +125,10 @@ def print_summary(summary: dict) -> None:
         print(f"seconds per submission: mean {sum(seconds.values()) / len(seconds):.1f}, max {max(seconds.values()):.1f}")
     for note in summary.get("notes", []):
         print(f"  note: {note}")
+    for student, refused in summary.get("collect_refused", {}).items():
+        print(f"  collect refused, {student} (these files were not collected; the rest was graded):")
+        for line in refused:
+            print(f"    {line}")
     for student, flags in summary.get("flagged", {}).items():
         print(f"  flagged for review, {student} (the score stands; read the code):")
         for flag in flags:

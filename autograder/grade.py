@@ -33,6 +33,7 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec, load_assignment, student_cells
+from autograder.copied_solution import copy_flags
 from autograder.sanitize import sanitize_notebook
 from autograder.review import review
 from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, folder_problems, json_safe,
@@ -71,7 +72,7 @@ class NotebookResult:
     cell_errors: list[dict] = field(default_factory=list)
     ended: str = ""
     seconds: float = 0.0
-    flags: list[str] = field(default_factory=list)     # for the instructor: see autograder/review.py
+    flags: list[str] = field(default_factory=list)     # for the instructor: autograder/review.py, copied_solution.py
     sandbox_peak_bytes: int | None = None                # all the sandbox's memory at its peak (cgroup)
 
     @property
@@ -134,7 +135,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
         return not_graded(spec, f"the notebook could not be read ({_reason(exc)})")
 
     cells = student_cells(spec, submitted)
-    result.flags = review(cells, spec.forbidden)
+    result.flags = review(cells, spec.forbidden) + copy_flags(spec, submitted)
     namespace: dict = {"__name__": "__main__", "GRADING_SEED": submission_seed(cells)}
     workdir.mkdir(parents=True, exist_ok=True)
     # The student's process starts (imports torch) while this process runs the setup cells.
@@ -147,7 +148,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
             if cell.kind == "setup":
                 _run_trusted(cell.code, namespace, f"setup cell {cell.index}")
         try:
-            ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds)
+            ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds, spec.allowed, spec.exercise)
             result.cell_errors = cell_errors(ready)
             exports = ready.get("exports") if isinstance(ready, dict) else None
             for name in spec.exports:
@@ -271,6 +272,15 @@ def submission_problems(root: Path, student: str, assignment: str) -> list[str]:
     return folder_problems(folder / assignment)
 
 
+def collect_refusals(folder: Path) -> list[str]:
+    """What the hub's collect refused of this submission (links, devices, others' files), one line each."""
+    try:
+        from hub.exchange import collect_refusals as read_note
+    except ImportError:          # a course directory without the hub: nothing was collected by it
+        return []
+    return [clean_text(line, 300) for line in read_note(folder)]
+
+
 def roster(root: Path) -> list[str]:
     from autograder.nbgrader_course import load_config
     from nbgrader.api import Gradebook
@@ -389,6 +399,10 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
         if problems:
             todo.remove(student)
             summary["failed"][student] = "not graded: " + "; ".join(problems)
+    for student in sorted(set(found) & enrolled):
+        refused = collect_refusals(root / "submitted" / student / assignment)
+        if refused:
+            summary.setdefault("collect_refused", {})[student] = refused
     jobs = [{"root": str(root), "student": s, "assignment": assignment, "data_dir": str(data_dir()),
              "limits": asdict(limits)} for s in todo]
     if not jobs:

@@ -1,8 +1,9 @@
 """A whole class on one server: JupyterHub for the course, with nbgrader's exchange between accounts.
 
-``./kit hub`` runs ``python -m hub`` as root: it creates the Unix accounts (an instructor and the
-students of the roster), the exchange folder, the instructor's course folder, and then starts
-JupyterHub (see ``jupyterhub_config.py``). The hub's own config reads its settings from the
+``./kit hub`` runs ``python -m hub`` as root: it installs the system copy every account runs
+(``install.py``: /opt/cnn-layers, root's, with no solutions in it), creates the Unix accounts (an
+instructor and the students of the roster), the exchange folder, the instructor's course folder,
+and then starts JupyterHub (see ``jupyterhub_config.py``) from the system copy. The hub's own config reads its settings from the
 environment variables below, which :class:`Settings` writes and reads, so that ``python -m hub``
 and the tests start the same hub.
 """
@@ -20,6 +21,7 @@ COURSE_ID = "cnn-layers"
 # root of the instructor's JupyterLab, which is the home).
 COURSE_FOLDER = "cnn-layers"
 _PREFIX = "COURSE_HUB_"
+DEFAULT_INSTALL = Path("/opt/cnn-layers")   # the system copy every account runs (hub/install.py)
 
 
 @dataclass
@@ -34,7 +36,17 @@ class Settings:
     hub_port: int = 8081             # the hub's API, for the single-user servers
     proxy_api_port: int = 8001       # configurable-http-proxy's API
     proxy: str = "configurable-http-proxy"
-    venv: Path = REPO / ".venv"
+    prefix: Path = DEFAULT_INSTALL   # the system copy every account runs (hub/install.py)
+
+    @property
+    def venv(self) -> Path:
+        """The course's environment in the system copy (made from the system's Python)."""
+        return self.prefix / "venv"
+
+    @property
+    def data(self) -> Path:
+        """The verified Fashion-MNIST of the system copy (``COURSE_DATA_DIR`` of every account)."""
+        return self.prefix / "data"
 
     def course_dir(self) -> Path:
         """The instructor's course directory (``~instructor/cnn-layers``)."""
@@ -47,7 +59,7 @@ class Settings:
                 _PREFIX + "INSTRUCTOR": self.instructor, _PREFIX + "STUDENTS": ",".join(self.students),
                 _PREFIX + "PORT": str(self.port), _PREFIX + "HUB_PORT": str(self.hub_port),
                 _PREFIX + "PROXY_API_PORT": str(self.proxy_api_port), _PREFIX + "PROXY": self.proxy,
-                _PREFIX + "VENV": str(self.venv)}
+                _PREFIX + "INSTALL": str(self.prefix)}
 
     @classmethod
     def from_env(cls, env=os.environ) -> "Settings":
@@ -59,4 +71,4 @@ class Settings:
         return cls(state=Path(get("STATE")), exchange=Path(get("EXCHANGE")), instructor=get("INSTRUCTOR"),
                    students=[s for s in get("STUDENTS").split(",") if s], port=int(get("PORT")),
                    hub_port=int(get("HUB_PORT")), proxy_api_port=int(get("PROXY_API_PORT")), proxy=get("PROXY"),
-                   venv=Path(get("VENV")))
+                   prefix=Path(get("INSTALL")))

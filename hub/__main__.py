@@ -1,5 +1,7 @@
 """``python -m hub`` (what ``./kit hub`` runs, as root): set up the class, then run JupyterHub.
 
+  0. The system copy every account runs (hub/install.py): /opt/cnn-layers (--install), root's,
+     readable by all, with no solutions, hidden tests or gradebook in it; brought up to date.
   1. Unix accounts: the instructor and one per id of the roster; a new account gets a random
      password, written to <state>/initial-passwords.csv (root only). Existing accounts are kept.
   2. nbgrader's exchange for the course (hub/exchange.py), owned by the instructor.
@@ -14,12 +16,11 @@ import csv
 import os
 import secrets
 import shutil
+import stat
 import sys
 from pathlib import Path
 
-from hub import REPO, Settings, accounts
-from hub.deploy import deploy_course
-from hub.exchange import prepare
+from hub import DEFAULT_INSTALL, REPO, Settings, accounts
 
 LOCAL_PROXY = REPO / ".kit" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 
@@ -40,6 +41,12 @@ def prepare_class(settings: Settings, roster: Path, passwords: dict[str, str] | 
 
     ``passwords`` gives the password of an account to create (tests); others get a random one.
     """
+    from hub.deploy import deploy_course       # (nbgrader is imported here, not for --help)
+    from hub.exchange import prepare
+    from hub.install import install
+
+    install(settings.prefix)
+    make_private(REPO)
     settings.state.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.state, 0o700)
     created = {}
@@ -53,6 +60,20 @@ def prepare_class(settings: Settings, roster: Path, passwords: dict[str, str] | 
     return created
 
 
+def make_private(repo: Path) -> bool:
+    """The repository (solutions, hidden tests, its gradebook) for its owner alone; True if changed.
+
+    No account of the hub needs it: they run the system copy. Its owner keeps every right.
+    """
+    mode = stat.S_IMODE(os.stat(repo).st_mode)
+    if not mode & 0o077:
+        return False
+    os.chmod(repo, mode & ~0o077)
+    print(f"[hub] {repo} is now private to its owner (mode {mode & ~0o077:o}, was {mode:o}): it holds the "
+          "solutions and hidden tests, and no account of the hub needs it", file=sys.stderr, flush=True)
+    return True
+
+
 def check_environment_reachable(settings: Settings) -> None:
     """Every account runs the course's Python: stop with the fix when another account cannot."""
     python = settings.venv / "bin" / "python"
@@ -60,13 +81,15 @@ def check_environment_reachable(settings: Settings) -> None:
     if run.returncode != 0:
         raise SystemExit(
             f"{settings.instructor} cannot run the course's Python {python} (-> {python.resolve()}):\n"
-            f"{run.stderr.strip()[-600:]}\nEvery account of the hub runs it. When it lives in a private folder "
-            f"(pyenv under /root is 0700), make the path traversable (chmod o+x /root) or recreate the "
-            f"environment from the system's Python: rm -r .venv && COURSE_PYTHON=/usr/bin/python3 ./kit setup")
+            f"{run.stderr.strip()[-600:]}\nEvery account of the hub runs it: {settings.prefix} and the folders "
+            f"above it must be traversable by every account (chmod o+x), or choose another place with --install.")
 
 
 def jupyterhub_command(settings: Settings) -> list[str]:
-    return [str(settings.venv / "bin" / "jupyterhub"), "-f", str(Path(__file__).resolve().parent / "jupyterhub_config.py")]
+    """JupyterHub from the system copy, with the installed copy's config (not the repository's)."""
+    from hub.install import installed_hub
+
+    return [str(settings.venv / "bin" / "jupyterhub"), "-f", str(installed_hub(settings.prefix) / "jupyterhub_config.py")]
 
 
 def jupyterhub_env(settings: Settings) -> dict[str, str]:
@@ -99,6 +122,9 @@ def main(argv=None) -> int:
                         help="the hub's database and the initial passwords (/srv/cnn-layers-hub)")
     parser.add_argument("--exchange", type=Path, default=Path("/srv/nbgrader/exchange"),
                         help="nbgrader's exchange root (/srv/nbgrader/exchange)")
+    parser.add_argument("--install", type=Path, default=DEFAULT_INSTALL,
+                        help="the system copy every account runs: the course's Python environment, the "
+                             "course package, the data; root's, no solutions in it (/opt/cnn-layers)")
     parser.add_argument("--setup-only", action="store_true", help="set up accounts and folders, do not start")
     args = parser.parse_args(argv)
     if not sys.platform.startswith("linux") or os.geteuid() != 0:
@@ -106,8 +132,14 @@ def main(argv=None) -> int:
                          "JupyterLab as their account (sudo ./kit hub)")
     settings = Settings(state=args.state.resolve(), exchange=args.exchange.resolve(), instructor=args.instructor,
                         students=accounts.roster_ids(args.roster), port=args.port, proxy=find_proxy(),
-                        venv=Path(sys.prefix))
-    created = prepare_class(settings, args.roster)
+                        prefix=Path(os.path.abspath(args.install)))
+    from hub.exchange import ExchangeNotSafe
+    from hub.install import InstallRefused
+
+    try:
+        created = prepare_class(settings, args.roster)
+    except (InstallRefused, ExchangeNotSafe) as refused:
+        raise SystemExit(f"[hub] nothing started: {refused}") from None
     say = lambda text: print(f"[hub] {text}", file=sys.stderr, flush=True)  # noqa: E731
     if created:
         say(f"new accounts: {', '.join(created)}; their initial passwords are in "

@@ -21,16 +21,17 @@ from hub.accounts import run_as
 TOOLING = ("autograder", "course")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
+HUB_MARKER = "# --- JupyterHub (added by `./kit hub`"
 HUB_BLOCK = '''
 # --- JupyterHub (added by `./kit hub`, hub/deploy.py) ---------------------------------------
-# On the hub the exchange is shared by every account, outside anyone's home; release_feedback
-# releases the kit's feedback pages (feedback/<student>/<assignment>/feedback.html).
-import sys  # noqa: E402
-
-sys.path.append({repo!r})
-from hub.exchange import KitReleaseFeedback  # noqa: E402
+# On the hub the exchange is shared by every account, outside anyone's home; collect copies only
+# what the student wrote (no links, devices or other people's files); release_feedback releases the
+# kit's feedback pages (feedback/<student>/<assignment>/feedback.html). `hub` comes from the hub's
+# system copy (root's, see hub/install.py), never from a folder a student may write to.
+from hub.exchange import KitReleaseFeedback, StudentFilesCollect  # noqa: E402
 
 c.Exchange.root = {exchange!r}
+c.ExchangeFactory.collect = StudentFilesCollect
 c.ExchangeFactory.release_feedback = KitReleaseFeedback
 '''
 
@@ -40,6 +41,26 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
     for folder, dirs, files in os.walk(path):
         for name in dirs + files:
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+
+
+def update_hub_block(config: Path, block: str) -> bool:
+    """Replace the hub's block at the end of the course's ``nbgrader_config.py`` by today's; True if changed.
+
+    The instructor's own lines above the block are kept; the file as it was is saved beside it
+    (``nbgrader_config.py.before-<time>``) first. A file without the block is left alone.
+    """
+    import time
+
+    text = config.read_text() if config.is_file() and not config.is_symlink() else ""
+    start = text.find(HUB_MARKER)
+    if start < 0 or text[start:] == block.lstrip("\n"):
+        return False
+    backup = config.with_name(f"{config.name}.before-{time.strftime('%Y%m%d-%H%M%S')}")
+    shutil.copyfile(config, backup)
+    fresh = config.with_name(f".{config.name}.new")
+    fresh.write_text(text[:start] + block.lstrip("\n"))
+    os.replace(fresh, config)
+    return True
 
 
 def deploy_course(settings: Settings, roster: Path) -> Path:
@@ -53,13 +74,17 @@ def deploy_course(settings: Settings, roster: Path) -> Path:
         for folder in ("source", "release"):
             shutil.copytree(REPO / folder, dest / folder, ignore=IGNORED)
         config = (REPO / "nbgrader_config.py").read_text()
-        (dest / "nbgrader_config.py").write_text(config + HUB_BLOCK.format(exchange=str(settings.exchange), repo=str(REPO)))
+        (dest / "nbgrader_config.py").write_text(config + HUB_BLOCK.format(exchange=str(settings.exchange)))
+    else:
+        update_hub_block(dest / "nbgrader_config.py", HUB_BLOCK.format(exchange=str(settings.exchange)))
     for package in TOOLING:
         fresh = dest / f".{package}.new"
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(REPO / package, fresh, ignore=IGNORED)
         shutil.rmtree(dest / package, ignore_errors=True)
         os.rename(fresh, dest / package)
+    if os.path.lexists(dest / "students.csv"):
+        os.unlink(dest / "students.csv")          # root never writes through a link in someone's folder
     shutil.copy(roster, dest / "students.csv")
     _chown_tree(dest, account.pw_uid, account.pw_gid)
     os.chmod(dest, 0o700)

@@ -16,6 +16,11 @@ config/student/nbgrader_config.py) narrows it after nbgrader's copy: files 0640 
 group = the instructor's (from the setgid inbox). A student who learns the path still cannot read
 another's submission or its secret (which names the feedback page).
 
+:class:`StudentFilesCollect` (the instructor's collect, set by hub/deploy.py) copies only what the
+student wrote: stock nbgrader's collect copies with ``shutil.copytree``, which follows a symbolic
+link a student plants in their submission and copies its target with the instructor's rights (the
+instructor's own source notebook, graded as the student's).
+
 :class:`KitReleaseFeedback` (the instructor's release_feedback, set by hub/deploy.py) releases the
 page ``python -m autograder grade`` writes, ``feedback/<student>/<assignment>/feedback.html``.
 """
@@ -30,7 +35,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from nbgrader.exchange.default import ExchangeReleaseFeedback, ExchangeSubmit
+from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, ExchangeSubmit
 
 from hub import COURSE_ID
 
@@ -89,6 +94,129 @@ class PrivateSubmit(ExchangeSubmit):
                 if not path.is_symlink():
                     os.chmod(path, mode)
         os.chmod(dest, 0o770)
+
+
+REFUSED_NOTE = ".collect-refused.txt"     # in the collected folder: what collect refused, one per line
+
+
+def _kinds(mode: int) -> str:
+    return ("a symbolic link" if stat.S_ISLNK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
+def _owner_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def copy_student_files(src: Path, dest: Path, student_uid: int, *, max_file_bytes: int,
+                       ignore=lambda name: False, max_depth: int = 8) -> list[str]:
+    """Copy the folder ``src`` that ``student_uid`` wrote into ``dest``; return one line per refusal.
+
+    Never follows a symbolic link (each folder is opened with O_NOFOLLOW and read through its file
+    descriptor, so a name swapped for a link while collecting is refused too). Refused: the folder
+    itself when it is a link or belongs to another account (then nothing is copied); inside it,
+    symbolic links, files another account owns (a hard link to someone else's file), devices,
+    FIFOs, sockets, files over ``max_file_bytes``, folders deeper than ``max_depth`` and the name
+    the collect keeps for its own note. ``ignore(name)``: names skipped silently (nbgrader's ignore).
+    """
+    refused: list[str] = []
+    try:
+        top = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:
+        return [f"{src.name}: not a plain folder ({exc.strerror}): nothing collected"]
+    try:
+        owner = os.fstat(top).st_uid
+        if owner != student_uid:
+            return [f"{src.name}: the folder belongs to {_owner_name(owner)}, not to {_owner_name(student_uid)}: "
+                    "nothing collected"]
+        _copy_folder(top, dest, "", student_uid, max_file_bytes, ignore, max_depth, refused)
+    finally:
+        os.close(top)
+    return refused
+
+
+def _copy_folder(folder_fd: int, dest: Path, where: str, uid: int, max_file_bytes: int, ignore, depth: int,
+                 refused: list[str]) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in sorted(os.listdir(folder_fd)):
+        shown = where + ascii(name)[1:-1]
+        if ignore(name):
+            continue
+        info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+        if name == REFUSED_NOTE and not where:
+            refused.append(f"{shown}: a name collect keeps for its own note (refused)")
+        elif stat.S_ISDIR(info.st_mode):
+            if depth <= 0:
+                refused.append(f"{shown}/: folders nested too deep (refused)")
+                continue
+            try:
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder_fd)
+            except OSError as exc:
+                refused.append(f"{shown}/: cannot be opened ({exc.strerror}; refused)")
+                continue
+            try:
+                _copy_folder(child, dest / name, shown + "/", uid, max_file_bytes, ignore, depth - 1, refused)
+            finally:
+                os.close(child)
+        elif not stat.S_ISREG(info.st_mode):
+            refused.append(f"{shown}: {_kinds(info.st_mode)} (refused, never followed)")
+        elif info.st_uid != uid:
+            refused.append(f"{shown}: a file of {_owner_name(info.st_uid)}, not the student's "
+                           f"(a hard link to someone else's file? refused)")
+        elif info.st_size > max_file_bytes:
+            refused.append(f"{shown}: {info.st_size} bytes, more than {max_file_bytes} (refused)")
+        else:
+            try:
+                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+            except OSError as exc:
+                refused.append(f"{shown}: cannot be opened ({exc.strerror}; refused)")
+                continue
+            with os.fdopen(fd, "rb") as handle:
+                now = os.fstat(handle.fileno())
+                if (now.st_ino, now.st_dev) != (info.st_ino, info.st_dev) or not stat.S_ISREG(now.st_mode):
+                    refused.append(f"{shown}: changed while it was collected (refused)")
+                    continue
+                data = handle.read(max_file_bytes + 1)
+            if len(data) > max_file_bytes:
+                refused.append(f"{shown}: more than {max_file_bytes} bytes (refused)")
+                continue
+            target = dest / name
+            with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644), "wb") as out:
+                out.write(data)
+
+
+def collect_refusals(folder: Path) -> list[str]:
+    """What collect refused of the submission collected into ``folder`` (its note), [] when nothing."""
+    note = Path(folder) / REFUSED_NOTE
+    if note.is_symlink() or not note.is_file():
+        return []
+    return [line for line in note.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()][:50]
+
+
+class StudentFilesCollect(ExchangeCollect):
+    """nbgrader's collect (latest submission per student, --update, due dates), copying only what the
+    student wrote (:func:`copy_student_files`). Each refusal is logged in collect's output and kept in
+    the collected folder's note (:data:`REFUSED_NOTE`), which ``python -m autograder grade`` reports;
+    the rest of the class is collected."""
+
+    def do_copy(self, src, dest):
+        student = Path(src).name.rsplit("+", 3)[0]
+        try:
+            uid = pwd.getpwnam(student).pw_uid
+        except KeyError:
+            self.log.warning("Not collected: %s names no account of this machine", ascii(Path(src).name))
+            return
+        patterns = list(self.coursedir.ignore)
+        refused = copy_student_files(Path(src), Path(dest), uid, max_file_bytes=1000 * self.coursedir.max_file_size,
+                                     ignore=lambda name: any(fnmatch.fnmatch(name, p) for p in patterns))
+        for line in refused:
+            self.log.warning("Not collected from %s: %s", student, line)
+        if refused:
+            Path(dest).mkdir(parents=True, exist_ok=True)     # the note reaches the grader even when nothing else does
+            (Path(dest) / REFUSED_NOTE).write_text("".join(line + "\n" for line in refused), encoding="utf-8")
 
 
 STAGED = "<!-- the kit's feedback.html, staged for nbgrader's release_feedback (hub/exchange.py) -->\n"

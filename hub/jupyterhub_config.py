@@ -1,7 +1,9 @@
 """JupyterHub for the course, on one server: PAM logins, each person's JupyterLab as their own account.
 
 Started by ``./kit hub`` (``python -m hub``), which sets the COURSE_HUB_* variables this file
-reads (see hub/__init__.py). Everything listens on 127.0.0.1 only: put a TLS reverse proxy (nginx,
+reads (see hub/__init__.py), from the system copy (hub/install.py): JupyterHub, this file, the
+roles' config and every person's JupyterLab come from /opt/cnn-layers, root's and readable by all,
+never from the repository (which holds the solutions and may be private). Everything listens on 127.0.0.1 only: put a TLS reverse proxy (nginx,
 Caddy) in front to open it to a class.
 
 Roles: the instructor's JupyterLab loads config/instructor/ (formgrader, course list, create
@@ -9,14 +11,11 @@ assignment; nbgrader runs on ~/cnn-layers); each student's loads config/student/
 and Validate only, submissions private). Both get the course's exchange through COURSE_HUB_EXCHANGE.
 """
 
-import sys
 from pathlib import Path
 
-HUB_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(HUB_DIR.parent))
+from hub import Settings
 
-from hub import Settings  # noqa: E402
-from course.paths import data_dir  # noqa: E402
+HUB_DIR = Path(__file__).resolve().parent
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 settings = Settings.from_env()
@@ -54,7 +53,7 @@ c.Spawner.environment = {
     "PATH": f"{settings.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     "VIRTUAL_ENV": str(settings.venv),
     "COURSE_HUB_EXCHANGE": str(settings.exchange),
-    "COURSE_DATA_DIR": str(data_dir()),
+    "COURSE_DATA_DIR": str(settings.data),
 }
 
 

@@ -37,7 +37,7 @@ def kit_environment(root: Path, env: dict | None = None) -> dict:
     if (VENV / ".kit-installed").read_text().strip() != stamp:
         pytest.fail(f"{VENV} is not current with pyproject.toml: run ./kit setup first")
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COURSE_"))}
-    environment.update(COURSE_VENV=str(VENV), PYTHONPATH=str(root), **(env or {}))
+    environment.update({"COURSE_VENV": str(VENV), "PYTHONPATH": str(root), **(env or {})})
     return environment
 
 

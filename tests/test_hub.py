@@ -40,17 +40,18 @@ if not sys.platform.startswith("linux") or os.geteuid() != 0:
 from grading import SUBMISSIONS, fixture_answers  # noqa: E402
 from lab_page import save, type_answers  # noqa: E402
 from hub import Settings, accounts  # noqa: E402
-from hub.__main__ import LOCAL_PROXY, jupyterhub_command, jupyterhub_env, prepare_class  # noqa: E402
+from hub.__main__ import (LOCAL_PROXY, _record_passwords, jupyterhub_command, jupyterhub_env,  # noqa: E402
+                           prepare_class)
+from hub.exchange import REFUSED_NOTE  # noqa: E402
 from test_browser import (ASSIGNMENT, NOTEBOOK, _cell_containing, _free_port,  # noqa: E402,F401 (fixtures)
                           browser_context_args, browser_type_launch_args)
 
 pytestmark = pytest.mark.slow
 SHOTS = COURSE_ROOT / "test-artifacts" / "hub"
 WRONG = SUBMISSIONS / "hostile" / "partly_wrong.py"       # `>=` for `>`: 12 of 16 points
-VENV_BIN = Path(sys.executable).parent
 
 if not LOCAL_PROXY.exists() and not shutil.which("configurable-http-proxy"):
-    pytest.skip("configurable-http-proxy (npm) is missing: ./kit test installs it", allow_module_level=True)
+    pytest.fail("configurable-http-proxy (npm) is missing: ./kit test installs it", pytrace=False)
 
 
 class Hub:
@@ -82,7 +83,15 @@ class Hub:
     def as_instructor(self, *argv: str, timeout: float = 600) -> subprocess.CompletedProcess:
         """A command in the instructor's course directory, as the instructor (what their terminal runs)."""
         return accounts.run_as(self.settings.instructor, list(argv), cwd=self.settings.course_dir(),
-                               env={"PATH": f"{VENV_BIN}:/usr/bin:/bin"}, check=False, timeout=timeout)
+                               env={"PATH": f"{self.settings.venv / 'bin'}:/usr/bin:/bin",
+                                    "COURSE_DATA_DIR": str(self.settings.data)}, check=False, timeout=timeout)
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:300]
+    except OSError:
+        return "(gone)"
 
 
 def _listening(port: int) -> bool:
@@ -132,7 +141,7 @@ def _remove_leftovers_of_killed_runs() -> None:
 
 
 @pytest.fixture(scope="module")
-def hub(request):
+def hub(request, system_copy):
     _remove_leftovers_of_killed_runs()
     tag = secrets.token_hex(3)
     names = {"instructor": f"hubi{tag}", "a": f"hubsa{tag}", "b": f"hubsb{tag}"}
@@ -155,16 +164,14 @@ def hub(request):
     roster.write_text("id,first_name,last_name,email\n" + "".join(f"{names[k]},Student,{k.upper()},\n" for k in ("a", "b")))
     settings = Settings(state=base / "state", exchange=base / "exchange", instructor=names["instructor"],
                         students=[names["a"], names["b"]], port=_free_port(), hub_port=_free_port(),
-                        proxy_api_port=_free_port(), venv=VENV_BIN.parent,
+                        proxy_api_port=_free_port(), prefix=system_copy,
                         proxy=str(LOCAL_PROXY) if LOCAL_PROXY.exists() else shutil.which("configurable-http-proxy"))
     passwords = {name: secrets.token_urlsafe(12) for name in names.values()}
-    try:
-        assert prepare_class(settings, roster, passwords) == passwords
-    except SystemExit as stop:                  # the course's Python is out of the accounts' reach
-        pytest.skip(str(stop))
+    assert prepare_class(settings, roster, passwords) == passwords
+    _record_passwords(settings.state, passwords)                # as ./kit hub does
     sandbox = accounts.run_as(settings.instructor, ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "true"], check=False)
     if sandbox.returncode != 0:
-        pytest.skip(f"bubblewrap does not run for an account other than root here ({sandbox.stderr.strip()}): "
+        pytest.fail(f"bubblewrap does not run for an account other than root here ({sandbox.stderr.strip()}): "
                     "unprivileged user namespaces are off (Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0)")
     for name in names.values():
         _lab_settings(name)
@@ -353,7 +360,7 @@ def test_class_releases_submits_grades_and_returns_feedback(hub, people, shots_o
 
     # The instructor collects (formgrader), grades with the sandboxed grader, releases the feedback.
     _formgrader_action(inst, hub, "collect", f"Successfully collected submissions of '{ASSIGNMENT}'")
-    grading = hub.as_instructor(str(VENV_BIN / "python"), "-m", "autograder", "grade", ASSIGNMENT)
+    grading = hub.as_instructor(str(hub.settings.venv / "bin" / "python"), "-m", "autograder", "grade", ASSIGNMENT)
     assert grading.returncode == 0, grading.stdout + grading.stderr
     assert "graded 2, failed 0" in grading.stdout, grading.stdout
     (a_score, a_max), (b_score, b_max) = (_score(_results(hub, key)) for key in ("a", "b"))
@@ -376,12 +383,120 @@ def test_class_releases_submits_grades_and_returns_feedback(hub, people, shots_o
     assert reasons and all(reason.split("\n")[0][:60] in text_b for reason in reasons), (reasons, text_b)
 
 
+def _solution_lines() -> list[str]:
+    """Lines of the instructor's solutions and hidden tests that students are not given: neither in
+    the release nor in the lesson code of the ``course`` package (d2l's LeNet-5 is taught there, and
+    the LeNet exercise generalises it, so a few layer lines are the same)."""
+    released = "".join(p.read_text() for p in (COURSE_ROOT / "release").glob("*/*.ipynb"))
+    released += "".join(json.dumps(p.read_text()) for p in (COURSE_ROOT / "course").rglob("*.py"))
+    lines = set()
+    for path in (COURSE_ROOT / "source").glob("*/*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") or "BEGIN HIDDEN TESTS" in cell.source:
+                lines |= {line.strip() for line in cell.source.splitlines()
+                          if len(line.strip()) >= 30 and json.dumps(line.strip())[1:-1] not in released}
+    return sorted(lines)
+
+
+def test_a_student_reaches_nothing_private(hub):
+    """From a student's account (what their terminal or kernel can do): every private thing refused."""
+    s, student, other = hub.settings, hub.names["b"], hub.names["a"]
+    course = s.course_dir()
+    inbound = s.exchange / "cnn-layers" / "inbound"
+    others_submission = next(inbound.glob(f"{other}+*"), None)
+    assert others_submission is not None, "the class flow left A's submission in the inbox"
+    private_reads = [COURSE_ROOT / "source" / "01_pooling" / "pooling.ipynb",
+                     COURSE_ROOT / "source" / ASSIGNMENT / NOTEBOOK, COURSE_ROOT / "gradebook.db",
+                     course / "source" / "01_pooling" / "pooling.ipynb", course / "source" / ASSIGNMENT / NOTEBOOK,
+                     course / "gradebook.db", s.state / "initial-passwords.csv", s.state / "jupyterhub_cookie_secret",
+                     accounts.home(other) / ASSIGNMENT / NOTEBOOK, others_submission / NOTEBOOK,
+                     others_submission / "submission_secret.txt"]
+    for path in private_reads:
+        assert path.exists(), f"{path}: the probe needs it to exist"
+        run = accounts.run_as(student, ["cat", str(path)], check=False)
+        assert run.returncode != 0 and "Permission denied" in run.stderr, (path, run.stdout[:200], run.stderr)
+    for folder in (COURSE_ROOT, course, s.state, inbound, accounts.home(other)):
+        run = accounts.run_as(student, ["ls", str(folder)], check=False)
+        assert run.returncode != 0 and "Permission denied" in run.stderr, (folder, run.stdout[:200], run.stderr)
+
+    # Nothing of the solutions in the system copy the student runs (the one place they may read all of).
+    from hub.install import installed_hub
+
+    patterns = hub.settings.state.parent / "solution-lines.txt"
+    patterns.write_text("\n".join(_solution_lines()) + "\n")
+    patterns.chmod(0o644)
+    assert len(_solution_lines()) >= 10
+    found = accounts.run_as(student, ["grep", "-rIlF", "-f", str(patterns), str(s.prefix)], check=False, timeout=300)
+    assert found.returncode in (0, 1) and found.stderr == "", found.stderr[:2000]
+    # torch's own code has lines like an honest answer's (`torch.where(x > 0, x, ...)`): a hit in a file
+    # that pip installed from a wheel (listed in a RECORD) is torch's, not a copy of the solutions.
+    site = installed_hub(s.prefix).parent
+    from_wheels = {os.path.normpath(site / line.split(",")[0]) for record in site.glob("*.dist-info/RECORD")
+                   for line in record.read_text().splitlines()}
+    leaks = [hit for hit in found.stdout.splitlines() if os.path.normpath(hit) not in from_wheels]
+    assert leaks == [], leaks
+    from hub.install import _tree_digest
+
+    assert _tree_digest(installed_hub(s.prefix).parent / "course") == _tree_digest(COURSE_ROOT / "course"), \
+        "the installed course package is the repository's, nothing added"
+    course_notebooks = accounts.run_as(student, ["find", str(s.prefix), "-name", "*.ipynb", "-path", "*course*"],
+                                       check=False)
+    assert course_notebooks.stdout == "", course_notebooks.stdout
+
+    # No writing into what other accounts run or read.
+
+    python = Path(os.path.realpath("/usr/bin/python3"))
+    stdlib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    targets = [python.parent / "probe", Path(stdlib) / "probe.py",
+               s.venv / "bin" / "probe", installed_hub(s.prefix).parent / "probe.pth", s.prefix / "data" / "probe",
+               installed_hub(s.prefix) / "probe.py", others_submission / "probe", inbound.parent / "outbound" / "probe",
+               inbound.parent / "feedback" / "probe", inbound.parent / "probe", course / "probe", COURSE_ROOT / "probe"]
+    for target in targets:
+        run = accounts.run_as(student, ["touch", str(target)], check=False)
+        assert run.returncode != 0 and not target.exists(), (target, run.stderr)
+    for existing in (installed_hub(s.prefix) / "exchange.py", s.venv / "bin" / "python", python):
+        run = accounts.run_as(student, ["sh", "-c", f"echo x >> '{existing}'"], check=False)
+        assert run.returncode != 0 and "Permission denied" in run.stderr, (existing, run.stderr)
+    # The control: the student writes their own home.
+    assert accounts.run_as(student, ["touch", str(accounts.home(student) / "mine.txt")]).returncode == 0
+
+
+def test_a_link_in_an_inbound_submission_is_refused_by_name(hub):
+    """A student's submission that links to the instructor's notebook: refused at collect, named in
+    collect's output and in the grader's summary; the instructor's solution is never graded as theirs."""
+    student = hub.names["b"]
+    folder = hub.settings.exchange / "cnn-layers" / "inbound" / f"{student}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+link"
+    target = hub.settings.course_dir() / "source" / ASSIGNMENT / NOTEBOOK
+    made = accounts.run_as(student, ["sh", "-c", f"mkdir '{folder}' && cd '{folder}' && ln -s '{target}' {NOTEBOOK} "
+                                                 f"&& echo '2099-01-01 00:00:00.000000 UTC' > timestamp.txt"], check=False)
+    assert made.returncode == 0, made.stderr
+    nbgrader = str(hub.settings.venv / "bin" / "nbgrader")
+    collect = hub.as_instructor(nbgrader, "collect", "--update", ASSIGNMENT)
+    assert collect.returncode == 0, collect.stdout + collect.stderr
+    assert f"Not collected from {student}: {NOTEBOOK}: a symbolic link" in collect.stderr, collect.stderr
+    collected = hub.settings.course_dir() / "submitted" / student / ASSIGNMENT
+    assert not (collected / NOTEBOOK).exists()
+    assert (collected / REFUSED_NOTE).is_file()
+    grading = hub.as_instructor(str(hub.settings.venv / "bin" / "python"), "-m", "autograder", "grade", ASSIGNMENT,
+                                "--force")
+    assert f"collect refused, {student}" in grading.stdout and f"{NOTEBOOK}: a symbolic link" in grading.stdout, \
+        grading.stdout + grading.stderr
+    results = hub.settings.course_dir() / "autograded" / student / ASSIGNMENT / "results.json"
+    if results.exists():
+        assert _score(json.loads(results.read_text()))[0] == 0, "nothing of the instructor's notebook is graded"
+
+
 def test_stopping_the_hub_leaves_nothing_running(hub):
     hub.stop()
     assert hub.process.returncode is not None
-    time.sleep(1)
+    deadline = time.monotonic() + 20           # a kernel that is being shut down may take a few seconds
+    while any(accounts.processes(name) for name in hub.accounts) and time.monotonic() < deadline:
+        time.sleep(0.5)
     for name in hub.accounts:
-        assert accounts.processes(name) == [], f"{name} still runs processes"
+        left = {pid: _command_line(pid) for pid in accounts.processes(name)}
+        assert left == {}, f"{name} still runs processes: {left}"
     for port in hub.ports():
         assert not _listening(port), f"127.0.0.1:{port} still listens"
     pid_file = hub.settings.state / "jupyterhub-proxy.pid"

@@ -6,11 +6,9 @@ appended by hub/deploy.py, the hub's exchange).
 """
 
 import os
-import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
-sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
-from hub import COURSE_FOLDER  # noqa: E402
+from hub import COURSE_FOLDER
 
 load_subconfig(os.path.join(os.path.expanduser("~"), COURSE_FOLDER, "nbgrader_config.py"))  # noqa: F821

@@ -5,13 +5,11 @@ course's exchange; submissions are made private to the student and the instructo
 """
 
 import os
-import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
-sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
-from hub import COURSE_ID  # noqa: E402
-from hub.exchange import PrivateSubmit  # noqa: E402
+from hub import COURSE_ID
+from hub.exchange import PrivateSubmit
 
 c.CourseDirectory.course_id = COURSE_ID
 c.Exchange.root = os.environ["COURSE_HUB_EXCHANGE"]
