@@ -113,13 +113,16 @@ def course_owner():
 
 
 @pytest.mark.slow
-def test_sudo_leaves_no_root_owned_file_and_a_root_owned_file_is_named(course_owner):
+def test_sudo_leaves_no_root_owned_file_and_a_root_owned_file_is_named(course_owner, system_copy):
     home = Path(pwd.getpwnam(course_owner).pw_dir)
     root = copy_course(home / "course")
     subprocess.run(["chown", "-R", f"{course_owner}:", str(root)], check=True)
+    # The owner runs the course's environment: the hub's system copy, made from the system's Python
+    # (this checkout's .venv may lie in a folder only root can enter, e.g. root's home).
+    venv = {"COURSE_VENV": str(system_copy / "venv")}
 
     # `sudo ./kit setup` from the owner's account: sudo sets SUDO_USER and runs the kit as root.
-    run = kit(root, "setup", env={"SUDO_USER": course_owner})
+    run = kit(root, "setup", env={"SUDO_USER": course_owner, **venv})
     assert run.returncode == 0, run.stderr
     assert f"running the rest as {course_owner}" in run.stderr
     not_theirs = subprocess.run(["find", str(root), "!", "-user", course_owner], capture_output=True, text=True).stdout
@@ -128,6 +131,20 @@ def test_sudo_leaves_no_root_owned_file_and_a_root_owned_file_is_named(course_ow
 
     # A file an earlier root run left behind stops the owner's next run with the command that fixes it.
     (root / ".kit" / "left-by-root").write_text("")
-    again = kit(root, "setup", user=course_owner)
+    again = kit(root, "setup", user=course_owner, env=venv)
     assert again.returncode == 1
     assert "left-by-root" in again.stderr and f"sudo chown -R {course_owner}:" in again.stderr
+
+
+@pytest.mark.parametrize("command", ["hub", "test", "setup", "lab", "check", "update"])
+def test_help_prints_at_once_and_changes_nothing(tmp_path, command):
+    root = copy_course(tmp_path / "course")
+    before = sorted(p for p in root.rglob("*"))
+    run = kit(root, command, "--help", env={"COURSE_VENV": str(tmp_path / "no-venv"), "COURSE_SKIP_APT": "1"},
+              timeout=30)
+    assert run.returncode == 0, run.stderr
+    expected = "usage: ./kit hub" if command == "hub" else f"./kit {command}"
+    assert expected in run.stdout, run.stdout
+    assert "--install" in run.stdout or command != "hub"
+    assert sorted(p for p in root.rglob("*")) == before, "the help changed files"
+    assert not (tmp_path / "no-venv").exists()
