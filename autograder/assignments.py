@@ -6,7 +6,8 @@
 - answer cells (nbgrader solution cells) and the names each one defines;
 - test cells (nbgrader grade cells) with their points, hidden tests included (these never leave
   the grader's process);
-- the torch operations the exercise forbids (blocked in the student's process).
+- the exercise's rule (:data:`course.checks.ALLOWED_OPS`): torch's own versions of it, blocked in the
+  student's process, and the only operations its graded functions may run there.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.notebook_code import strip_markers
-from course.checks import ACTIVATION_SHORTCUTS, POOLING_SHORTCUTS
+from course.checks import LEAKY_RELU_EXERCISE, POOLING_EXERCISE
 
-FORBIDDEN = {"01_pooling": POOLING_SHORTCUTS, "02_linear_activation": ACTIVATION_SHORTCUTS}
+EXERCISES = {"01_pooling": POOLING_EXERCISE, "02_linear_activation": LEAKY_RELU_EXERCISE}
+"""The rule of each assignment's exercise; an assignment not named here (LeNet-5) may use any operation."""
 SETUP_TAG = "grader-setup"
 
 
@@ -42,6 +44,9 @@ class NotebookSpec:
     name: str
     cells: list[Cell] = field(default_factory=list)
     forbidden: frozenset = frozenset()
+    allowed: frozenset | None = None     # the only ATen ops a graded call may run; None: any
+    exercise: str = ""                   # the exercise's name, for the error that names it
+    folder: str = "source"               # where it was read: "source" (solutions) or "release"
 
     @property
     def tests(self) -> list[Cell]:
@@ -73,7 +78,10 @@ def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT,
     """The spec of ``<folder>/<assignment>/<notebook>``: ``source`` (hidden tests included) or
     ``release`` (where a hidden test cell holds only the student's note; see autograder.selfcheck)."""
     source = nbformat.read(Path(root) / folder / assignment / notebook, as_version=4)
-    spec = NotebookSpec(assignment, notebook, forbidden=frozenset(FORBIDDEN.get(assignment, ())))
+    rule = EXERCISES.get(assignment)
+    spec = NotebookSpec(assignment, notebook, forbidden=rule.shortcuts if rule else frozenset(),
+                        allowed=rule.allowed if rule else None, exercise=rule.name if rule else "",
+                        folder=folder)
     for index, cell in enumerate(source.cells):
         if cell.cell_type != "code":
             continue

@@ -62,9 +62,12 @@ class StudentProcess:
         self.gone: str | None = None
         self._calls = itertools.count(1)
 
-    def run(self, cells, exports, forbidden, seconds: float) -> dict:
-        """Send the cells and wait (at most ``seconds``) until they have run; the ready message."""
+    def run(self, cells, exports, forbidden, seconds: float, allowed=None, exercise: str = "") -> dict:
+        """Send the cells and wait (at most ``seconds``) until they have run; the ready message.
+        ``forbidden``: torch's own versions of the exercise (blocked for good); ``allowed``: the only
+        ATen operations a call of the student's functions may run (None: any), ``exercise`` its name."""
         self._send({"cells": cells, "exports": list(exports), "forbidden": sorted(forbidden),
+                    "allowed": None if allowed is None else sorted(allowed), "exercise": exercise,
                     "output_file": str(self.workdir / "output.log"), "output_limit": self.output_limit})
         return self._receive(seconds)
 

@@ -11,7 +11,10 @@ reported as "flagged for review" beside the score, which it does not change:
   ``nn.LeakyReLU``, ...): an attribute named like a forbidden operation or its module class;
 - ``torch.library``, ``torch._C``, ``torch.ops``, ``torch.utils._python_dispatch``;
 - the grader's objects: importing ``autograder`` or ``course.checks``, ``gc`` (to find objects),
-  ``sys._getframe``/``inspect`` frames, ``ctypes``, ``sys.modules``, ``__main__``.
+  ``sys._getframe``/``inspect`` frames, ``ctypes``, ``sys.modules``, ``__main__``;
+- attribute names built at run time, which hide any of the above from this look:
+  ``getattr``/``setattr``/``delattr`` with a name that is not a constant string,
+  ``__getattribute__``, ``operator.attrgetter``, ``vars()[...]`` (``vars``, ``globals``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,24 @@ def _dotted(node) -> str:
     return ".".join(reversed(parts))
 
 
+_BY_NAME = ("getattr", "setattr", "delattr")
+
+
+def _run_time_attribute(node) -> str | None:
+    """What in ``node`` reaches an attribute by a name computed at run time, or None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _BY_NAME:
+        name = node.args[1] if len(node.args) > 1 else None
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return f"{node.func.id} with a name built at run time"
+    elif isinstance(node, ast.Attribute) and node.attr == "__getattribute__":
+        return "__getattribute__ (an attribute by a name built at run time)"
+    elif isinstance(node, ast.Attribute) and node.attr == "attrgetter" or \
+            isinstance(node, ast.ImportFrom) and node.module == "operator" and \
+            any(a.name == "attrgetter" for a in node.names):
+        return "operator.attrgetter (an attribute by a name built at run time)"
+    return None
+
+
 def review(cells: list[tuple[str, str]], forbidden) -> list[str]:
     """One line per finding in the student's ``(label, code)`` cells, e.g. ``"answer cell x, line 3:
     torch.library"``; the instructor's setup cells (labels starting "setup") are not looked at."""
@@ -60,6 +81,9 @@ def review(cells: list[tuple[str, str]], forbidden) -> list[str]:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for node in ast.walk(tree):
+            dynamic = _run_time_attribute(node)
+            if dynamic:
+                hit(label, node, f"uses {dynamic}: flagged for a look at what it reaches")
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                     [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]

@@ -5,7 +5,10 @@
 It receives the notebook's code to run (the lesson cells the tests need, the student's answer
 cells and any cells the student added), blocks the torch operations the exercise forbids at the
 dispatcher level, runs the cells, and then answers the grader's requests: call this function,
-read this attribute, run backward. What it sends back are values — tensors and plain data, in the
+read this attribute, run backward. While a call or a backward runs the student's code, only the
+ATen operations the exercise allows may run (:class:`course.checks.OpGuard`, pushed around that
+call alone: the cells and this module's own encoding and decoding run outside it); any other op
+raises an error that names it and the exercise. What it sends back are values — tensors and plain data, in the
 bounded format of :func:`autograder.wire.send_reply`, never a pickle — that the grader checks in
 its own process, which never runs the student's code.
 """
@@ -19,19 +22,23 @@ import signal
 import sys
 import traceback
 
+import contextlib
+
 import torch
 from torch import nn
 
 from autograder import wire
+from course.checks import OpGuard, shortcut_message
 
 
 def block_operations(names) -> object:
-    """Make the named ATen operations raise, whoever calls them (functional, nn, torch.ops)."""
+    """Make the named ATen operations raise, whoever calls them (functional, nn, torch.ops), at any
+    time: a second layer under the allow-list of :meth:`Student.guard`, which holds only during calls."""
     library = torch.library.Library("aten", "IMPL")
 
     def blocked(name):
         def kernel(*args, **kwargs):
-            raise RuntimeError(f"aten::{name} is not allowed in this exercise: build it from tensor primitives")
+            raise RuntimeError(shortcut_message(f"aten::{name}"))
         return kernel
 
     for name in names:
@@ -51,10 +58,19 @@ def describe(exc: BaseException) -> dict:
 class Student:
     """The student's namespace and the objects handed to the grader by handle."""
 
-    def __init__(self):
+    def __init__(self, shortcuts=(), allowed=None, exercise: str = ""):
         self.namespace = {"__name__": "__main__"}
         self.objects: dict[int, object] = {}
         self.calls: dict[int, tuple[list, list]] = {}
+        # Copied now, before any of the student's code runs (a later change to course.checks is no help).
+        self._rule = (frozenset(shortcuts), None if allowed is None else frozenset(allowed), exercise)
+
+    def guard(self):
+        """The allow-list for one call or backward of the student's code (nothing where none is set)."""
+        shortcuts, allowed, exercise = self._rule
+        if allowed is None and not shortcuts:
+            return contextlib.nullcontext()
+        return OpGuard(shortcuts, allowed, exercise, raise_at_once=True)
 
     # -- values going out -------------------------------------------------------------------
     def handle(self, obj) -> int:
@@ -135,7 +151,9 @@ class Student:
         versions = [t._version for t in tensors]
         args = self.decode(request["args"], tensors)
         kwargs = self.decode(request["kwargs"], tensors)
-        result = self.target(request)(*args, **kwargs)
+        target = self.target(request)
+        with self.guard():
+            result = target(*args, **kwargs)
         mutated = {str(i): t.detach().clone() for i, t in enumerate(tensors) if t._version != versions[i]}
         reply = {"result": self.encode(result, tensors), "mutated": mutated}
         if any(leaf is not None for leaf in leaves):
@@ -148,8 +166,11 @@ class Student:
         leaves, outputs = self.calls.pop(request["call"])
         pairs = [(o, g) for o, g in zip(outputs, request["grads"]) if g is not None and o.requires_grad]
         wanted = [leaf for leaf in leaves if leaf is not None]
-        grads = torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True) \
-            if pairs and wanted else [None] * len(wanted)
+        if pairs and wanted:
+            with self.guard():         # the student's backward, and autograd's through their forward
+                grads = torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True)
+        else:
+            grads = [None] * len(wanted)
         it = iter(grads)
         return {"grads": [None if leaf is None else next(it) for leaf in leaves]}
 
@@ -192,7 +213,7 @@ def main(read_fd: int, write_fd: int) -> int:
     job = wire.receive(read_fd)
     limit_output(job["output_file"], job["output_limit"])
     torch.set_num_threads(1)
-    student = Student()
+    student = Student(job["forbidden"], job.get("allowed"), job.get("exercise", ""))
     student._library = block_operations(job["forbidden"])
     errors = run_cells(student, job["cells"])
     exports = {}

@@ -4,7 +4,8 @@ Test cells compare a student's tensors with expected values that the test comput
 plain Python floats, so that replacing a torch function in the notebook cannot change what is
 expected. :func:`forbid_ops` records every ATen operation a call runs (below autograd, so it sees
 through ``torch.nn.functional``, ``nn`` modules and ``torch.ops``) and fails the test when the
-call used an operation the exercise asks students to build themselves.
+call used torch's own version of the exercise or any operation outside the exercise's allow-list
+(:data:`ALLOWED_OPS`; the grader enforces the same list in the student's process).
 
 Nothing here solves an exercise: students may import it to run the same checks.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
@@ -36,41 +38,169 @@ POOLING_SHORTCUTS = frozenset({
 
 
 class ShortcutUsed(AssertionError):
-    """The code under test called an operation the exercise forbids."""
+    """The code under test called an operation the exercise forbids, or one it does not allow."""
 
 
-class _OpRecorder(TorchDispatchMode):
+# -- the operations an exercise allows ----------------------------------------------------------
+# An allow-list, not only a deny-list: a list of torch's shortcuts is never complete (PReLU's
+# backward kernel computes LeakyReLU's gradient, a 3-D pooling kernel pools a depth-1 volume, a
+# convolution with a kernel of ones sums windows), so while a student's graded function runs, only
+# the ATen operations below may run. Chosen by measurement: the operations of the instructor's
+# solutions and of honest alternative answers (tests/submissions/*/honest_*.py: masks by where,
+# by index_put, masked_fill, masked_scatter, scatter; windows by unfold, as_strided, slicing loops,
+# F.unfold; padding by F.pad or torch.cat; backward by scatter_add, index_put, index_add, one-hot
+# sums), of what autograd runs for their backward, and of the tests' own checks (gradcheck).
+# Names are ATen overload packets (``aten::add`` covers every overload; ``add_`` is its own).
+
+def _with_inplace(*names: str) -> frozenset:
+    return frozenset(names) | frozenset(n + "_" for n in names)
+
+
+ARITHMETIC = _with_inplace("add", "sub", "rsub", "mul", "div", "neg", "abs", "sign", "sgn", "reciprocal",
+                           "remainder", "fmod", "floor_divide", "floor", "ceil", "trunc", "round", "copysign",
+                           "pow", "square", "sqrt")
+"""Elementwise arithmetic (``+ - * /`` and friends, in place too)."""
+
+COMPARISONS = _with_inplace("gt", "ge", "lt", "le", "eq", "ne", "logical_not", "logical_and", "logical_or",
+                            "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor") | frozenset({
+    "isnan", "isinf", "isfinite", "isposinf", "isneginf", "signbit", "maximum", "minimum", "fmax", "fmin",
+    "equal", "isclose", "allclose"})
+"""Comparisons, NaN/inf tests, boolean logic, elementwise maximum/minimum."""
+
+SELECTION = _with_inplace("clamp", "clamp_min", "clamp_max", "masked_fill", "masked_scatter", "relu",
+                          "nan_to_num") | frozenset({
+    "where", "masked_select", "nonzero", "nonzero_static", "threshold_backward", "masked_select_backward",
+    "masked_scatter_backward"})
+"""Masks: ``torch.where``, clamping, ``masked_fill``/``masked_scatter``/``masked_select``, ``nonzero``,
+``nan_to_num``."""
+
+INDEXING = _with_inplace("index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add",
+                         "scatter_reduce") | frozenset({
+    "index", "_index_put_impl_", "index_select", "index_select_backward", "gather", "take", "take_along_dim",
+    "select", "select_backward", "slice", "slice_backward", "narrow", "select_scatter", "slice_scatter",
+    "_unsafe_index", "_unsafe_index_put", "sort", "topk"})
+"""Indexing and scattering: ``x[mask]``, ``x[i] = v``, gather/scatter(_add), index_add/copy/fill."""
+
+VIEWS = _with_inplace("squeeze", "unsqueeze", "transpose", "t", "as_strided") | frozenset({
+    "view", "_unsafe_view", "reshape", "_reshape_alias", "alias", "permute", "expand", "expand_as", "flatten",
+    "unflatten", "unfold", "unfold_backward", "flip", "roll", "movedim", "diagonal", "split", "split_with_sizes",
+    "chunk", "unbind", "cat", "stack", "repeat", "tile", "constant_pad_nd", "pad", "contiguous",
+    "as_strided_scatter", "view_as", "broadcast_to"})
+"""Views and reshaping, sliding windows (``Tensor.unfold``), concatenation and padding (``F.pad``, ``torch.cat``)."""
+
+CREATION = frozenset({
+    "zeros", "ones", "full", "empty", "empty_like", "zeros_like", "ones_like", "full_like", "new_zeros", "new_ones",
+    "new_full", "new_empty", "empty_strided", "new_empty_strided", "arange", "linspace", "scalar_tensor",
+    "lift_fresh", "lift_fresh_copy", "fill", "fill_", "zero_"})
+"""New tensors: zeros/ones/full/empty/arange, their ``*_like`` and ``new_*`` forms, fill."""
+
+CONVERSION = frozenset({"_to_copy", "copy_", "_copy_from", "_copy_from_and_resize", "clone", "detach",
+                        "detach_", "resize_", "_local_scalar_dense", "promote_types", "result_type"})
+"""dtype/device conversion (``.to``), copies (``copy_``, ``clone``), ``detach``, ``.item()``."""
+
+LINEAR_ALGEBRA = frozenset({"mm", "addmm", "bmm", "matmul", "mv", "dot"})
+"""The matrix products of the linear layers the tests put around an activation (no window, no activation)."""
+
+SMALL_REDUCTIONS = frozenset({"sum", "all", "any", "max", "min"})
+"""What the tests' own checks run on results (``.sum().backward()``, gradcheck's comparisons)."""
+
+POOLING_REDUCTIONS = SMALL_REDUCTIONS | frozenset({"mean", "amax", "amin", "argmax", "argmin", "cumsum",
+                                                   "count_nonzero", "prod"})
+"""The reductions a pooling layer is built from: max/amax/argmax over a window, its sum or mean."""
+
+WINDOWS = frozenset({"im2col", "col2im"})
+"""``F.unfold`` (im2col) and its backward: every window at once, like ``Tensor.unfold``."""
+
+_PRIMITIVES = ARITHMETIC | COMPARISONS | SELECTION | INDEXING | VIEWS | CREATION | CONVERSION
+
+ALLOWED_OPS = {
+    "leaky_relu": _PRIMITIVES | LINEAR_ALGEBRA | SMALL_REDUCTIONS,
+    "pooling": _PRIMITIVES | LINEAR_ALGEBRA | POOLING_REDUCTIONS | WINDOWS,
+}
+"""Per exercise, the only ATen operations its graded functions may run (forward and backward)."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise's rule: the operations it allows, and torch's own versions of it (named as such)."""
+
+    name: str
+    allowed: frozenset | None          # None: any operation but the shortcuts
+    shortcuts: frozenset
+
+
+LEAKY_RELU_EXERCISE = Exercise("leaky_relu", ALLOWED_OPS["leaky_relu"], ACTIVATION_SHORTCUTS)
+POOLING_EXERCISE = Exercise("pooling", ALLOWED_OPS["pooling"], POOLING_SHORTCUTS)
+
+
+def shortcut_message(op: str) -> str:
+    """Why torch's own version of the exercise (``aten::leaky_relu``, ...) failed."""
+    return f"{op} is not allowed in this exercise: build it from tensor primitives"
+
+
+def not_allowed_message(ops: Iterable[str], exercise: str) -> str:
+    """Why operations outside the exercise's list failed, naming them and the exercise."""
+    ops = sorted(ops)
+    verb = "is" if len(ops) == 1 else "are"
+    return (f"{', '.join(ops)} {verb} not among the operations this exercise allows ({exercise}): "
+            "build it from tensor primitives (see the exercise's list)")
+
+
+class OpGuard(TorchDispatchMode):
+    """Records every ATen operation run below autograd (it sees through ``torch.nn.functional``,
+    ``nn`` modules and ``torch.ops``), as ``aten::name``; with ``raise_at_once`` it raises a
+    ``RuntimeError`` at the first one that is a shortcut or outside ``allowed`` (None: any)."""
+
     @classmethod
     def _should_skip_dynamo(cls) -> bool:
         # Nothing runs under torch.compile here: without this, the first recorded op imports
         # torch._dynamo (1-2 s), paid by every notebook and every grading.
         return False
 
-    def __init__(self):
+    def __init__(self, shortcuts: Iterable[str] = (), allowed: Iterable[str] | None = None,
+                 exercise: str = "this exercise", raise_at_once: bool = False):
         super().__init__()
+        self.shortcuts = frozenset(f"aten::{n}" for n in shortcuts)
+        self.allowed = None if allowed is None else frozenset(f"aten::{n}" for n in allowed)
+        self.exercise, self.raise_at_once = exercise, raise_at_once
         self.names: set[str] = set()
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        self.names.add(func.overloadpacket.__name__)
+        name = f"{func.namespace}::{func.overloadpacket.__name__}"
+        self.names.add(name)
+        if self.raise_at_once and (name in self.shortcuts or not self.allows(name)):
+            raise RuntimeError(shortcut_message(name) if name in self.shortcuts else
+                               not_allowed_message([name], self.exercise))
         return func(*args, **(kwargs or {}))
+
+    def allows(self, name: str) -> bool:
+        return self.allowed is None or name in self.allowed
+
+    def shortcuts_used(self) -> list[str]:
+        return sorted(self.names & self.shortcuts)
+
+    def not_allowed(self) -> list[str]:
+        return sorted(n for n in self.names - self.shortcuts if not self.allows(n))
 
 
 @contextmanager
-def forbid_ops(forbidden: Iterable[str], what: str = "this exercise"):
-    """Run the block while recording ATen ops; raise :class:`ShortcutUsed` if a forbidden one ran."""
-    forbidden = frozenset(forbidden)
-    recorder = _OpRecorder()
+def forbid_ops(rule: Exercise | Iterable[str], what: str = "this exercise"):
+    """Run the block while recording ATen ops; raise :class:`ShortcutUsed` if one of torch's own
+    versions of the exercise ran or, for an :class:`Exercise`, any op outside its allowed list.
+    The yielded set holds the names seen (``aten::add``, ...)."""
+    exercise = rule if isinstance(rule, Exercise) else Exercise(what, None, frozenset(rule))
+    guard = OpGuard(exercise.shortcuts, exercise.allowed, exercise.name)
     try:
-        with recorder:
-            yield recorder.names
+        with guard:
+            yield guard.names
     finally:
         # Checked even when the block raised: an error from torch's own op is no excuse.
-        used = sorted(recorder.names & forbidden)
+        used, outside = guard.shortcuts_used(), guard.not_allowed()
         if used:
-            raise ShortcutUsed(
-                f"{what} called torch's own {', '.join('aten::' + u for u in used)}; "
-                "build it from tensor primitives (comparisons, where, multiplication, ...) instead."
-            )
+            raise ShortcutUsed(f"{what} called torch's own {', '.join(used)}; "
+                               "build it from tensor primitives (comparisons, where, multiplication, ...) instead.")
+        if outside:
+            raise ShortcutUsed(f"{what}: {not_allowed_message(outside, exercise.name)}")
 
 
 def floats_of(tensor) -> list[float]:

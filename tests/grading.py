@@ -177,3 +177,25 @@ def grading_tests(assignment: str, notebook: str, fixture_dir: str, expected: di
         assert hidden_share(graded["solution"]) > 0.5
 
     return graded, test_score, test_hidden_tests_carry_most_points
+
+
+def grade_in_sandbox(root: Path, assignment: str, notebook: str, submissions: dict[str, object], limits=None):
+    """Grade ``{student: notebook node}`` with the sandboxed pipeline (``python -m autograder grade``)
+    in a scratch course at ``root``; return the run's summary and ``{student: the notebook's result}``
+    (results.json's, with its tests, flags, ...)."""
+    import json
+
+    from autograder.grade import Limits, grade_all, results_path
+    from autograder.nbgrader_course import import_roster
+
+    root = scratch_course(root, [assignment])
+    (root / "roster.csv").write_text("id\n" + "\n".join(submissions) + "\n")
+    import_roster(root / "roster.csv", root)
+    generate(assignment, root)
+    for name, nb in submissions.items():
+        folder = root / "submitted" / name / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / notebook)
+    summary = grade_all(assignment, root, workers=2, limits=limits or Limits(cell_seconds=60), progress=False)
+    return summary, {name: json.loads(results_path(root, name, assignment).read_text())["notebooks"][0]
+                     for name in submissions if name in summary["graded"]}

@@ -21,6 +21,7 @@ from autograder.feedback import export_grades
 from autograder import COURSE_ROOT
 from autograder.assignments import load_notebook_spec
 from autograder.cgroup import availability
+from autograder.copied_solution import is_copy_flag
 from autograder.grade import Limits, grade_all, results_path
 from autograder.nbgrader_course import generate, import_roster, scores, scratch_course
 from grading import SUBMISSIONS, build_submission
@@ -81,12 +82,15 @@ EXPECTED = {
     "fills_disk": (FULL, None),
     "deep_folders": (FULL, None),
     "slow_replies": (SLOW, "time limit exceeded (the notebook's total of 50 s)"),
-    # §7: right answers earned by taking the block apart are scored, and flagged for review
-    "removes_the_block": (FULL, None),
+    # §7: taking the block on torch's op apart no longer earns its points (the allow-list holds during
+    # each call); the tampering is flagged for review
+    "removes_the_block": (0.0, "aten::leaky_relu is not allowed"),
+    # ... and also switching off the allow-list inside each call does: the points stand, flagged
+    "escapes_the_allow_list": (FULL, None),
 }
 # the submissions the grade report lists as "flagged for review" (autograder/review.py)
 FLAGGED = {"calls_torch", "patches_torch_and_checks", "non_json_ready_message", "pickled_sets_reply",
-           "zero_stride_reply", "huge_module_reply", "removes_the_block", "segfault"}
+           "zero_stride_reply", "huge_module_reply", "removes_the_block", "escapes_the_allow_list", "segfault"}
 SECRET = ("GRADER_SECRET_TOKEN", "hunter2-do-not-leak")
 
 
@@ -294,7 +298,8 @@ def test_the_run_says_which_limits_hold(course):
 @pytest.mark.slow
 def test_tampering_is_flagged_for_review(course):
     flagged = course["summary"]["flagged"]
-    assert set(flagged) == FLAGGED
+    # (fixtures are built from the instructor's solution: its untouched cells are flagged as copies)
+    assert {name for name, lines in flagged.items() if not all(map(is_copy_flag, lines))} == FLAGGED
     assert any("torch.library" in line for line in flagged["removes_the_block"])
     assert any("_destroy" in line for line in flagged["removes_the_block"])
     assert _results(course["root"], "removes_the_block")["flags"] == [

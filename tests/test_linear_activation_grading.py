@@ -34,7 +34,18 @@ EXPECTED = {
     "backward_ge_at_zero": (21.0, BACKWARD),
     # ... or torch's own gradient, through autograd: forbidden.
     "backward_calls_torch": (21.0, BACKWARD),
+    # Honest answers built otherwise than the solution, from the operations the exercise allows: full marks.
+    "honest_index_put": (25.0, set()),
+    "honest_mask_multiply": (25.0, set()),
+    "honest_masked_scatter": (25.0, set()),
+    "honest_scatter": (25.0, set()),
+    # Kernels outside the allowed operations: PReLU's backward kernel for the backward by hand (full
+    # marks under the deny-list) costs the backward exercise; PReLU's kernel for the forward costs all.
+    "backward_prelu_kernel": (21.0, BACKWARD),
+    "prelu_kernel": (0.0, EVERY_CELL),
 }
+NEW_FIXTURES = ("honest_index_put", "honest_mask_multiply", "honest_masked_scatter", "honest_scatter",
+                "backward_prelu_kernel", "prelu_kernel")                   # graded in the sandbox too
 
 
 graded, test_score, test_hidden_tests_carry_most_points = grading_tests(

@@ -18,6 +18,12 @@ AVG_HIDDEN = {"test_avg_basic_hidden", "test_avg_count_include_pad_hidden", "tes
 BACKWARD = {"test_max_backward_visible", "test_max_backward_hidden"}      # max pooling's backward by hand
 EVERY_CELL = VISIBLE | MAX_HIDDEN | AVG_HIDDEN | BACKWARD | {"test_input_forms_hidden", "test_invalid_arguments_hidden"}
 ALL_BUT_WINDOWS = EVERY_CELL - {"test_pool_windows_visible"}
+MAX_VISIBLE = {"test_max_pool2d_visible", "test_max_kernel_stride_visible", "test_max_padding_visible",
+               "test_max_dilation_visible", "test_max_ceil_mode_visible", "test_max_gradient_visible", "test_max_nan_visible"}
+AVG_VISIBLE = {"test_avg_pool2d_visible", "test_avg_ceil_mode_visible", "test_avg_divisor_override_visible",
+               "test_avg_gradient_visible"}
+BOTH_POOLS = {"test_input_forms_visible", "test_input_forms_hidden", "test_invalid_arguments_visible",
+              "test_invalid_arguments_hidden"}                              # call max_pool2d and avg_pool2d
 
 # submission → (score, the test cells it must fail)
 EXPECTED = {
@@ -47,7 +53,21 @@ EXPECTED = {
     "backward_overwrites": (41.0, BACKWARD),
     # ... or the gradient of tied maxima sent to the last one (torch: the first, where the forward took it).
     "backward_last_tie": (41.0, BACKWARD),
+    # Honest answers built otherwise than the solution, from the operations the exercise allows: full marks.
+    "honest_cat_as_strided": (45.0, set()),
+    "honest_loops": (45.0, set()),
+    "honest_im2col": (45.0, set()),
+    # Kernels outside the allowed operations cost that exercise (and those built on it), no other:
+    # 3-D pooling on a depth-1 volume (max pooling's backward exercise calls this max_pool2d too),
+    "max_pool3d": (15.0, MAX_VISIBLE | MAX_HIDDEN | BOTH_POOLS | BACKWARD),
+    "avg_pool3d": (25.0, AVG_VISIBLE | AVG_HIDDEN | BOTH_POOLS),
+    # ... a convolution with a kernel of ones for the windows' sums (no pooling function at all),
+    "avg_by_convolution": (25.0, AVG_VISIBLE | AVG_HIDDEN | BOTH_POOLS),
+    # ... the backward kernel of 3-D max pooling for the backward by hand (full marks under the deny-list).
+    "backward_max_pool3d_kernel": (41.0, BACKWARD),
 }
+NEW_FIXTURES = ("honest_cat_as_strided", "honest_loops", "honest_im2col", "max_pool3d", "avg_pool3d",
+                "avg_by_convolution", "backward_max_pool3d_kernel")       # graded in the sandbox too
 
 
 graded, test_score, test_hidden_tests_carry_most_points = grading_tests(

@@ -1,6 +1,7 @@
 """Takes apart the block on torch's own aten::leaky_relu (finds the torch.library.Library that
-installs it and destroys it) and then calls torch's own function: the results are right, so the
-points are earned, and the submission is flagged for review in the grade report."""
+installs it and destroys it) and then calls torch's own function: the allow-list of the exercise,
+which holds while the grader calls the student's code, still refuses it, so no points are earned;
+the submission is flagged for review in the grade report."""
 CODE = {"leaky_relu_answer": '''
 import gc
 for library in [o for o in gc.get_objects() if isinstance(o, torch.library.Library)]:
