@@ -289,9 +289,16 @@ def roster(root: Path) -> list[str]:
         return sorted(s.id for s in gradebook.students)
 
 
-def record_in_gradebook(root: Path, result: dict) -> list[str]:
+REVIEW_PREFIX = "Flagged for review by the grader (the score stands until you have read the code): "
+
+
+def record_in_gradebook(root: Path, result: dict, specs: list[NotebookSpec] = ()) -> list[str]:
     """Write one submission's scores into nbgrader's gradebook (only ever called by the parent);
-    return warnings (an unreadable timestamp.txt: the notebook's file time is used)."""
+    return warnings (an unreadable timestamp.txt: the notebook's file time is used).
+
+    A notebook with flags (review.py, copied_solution.py) is shown for review in the formgrader:
+    its tests' grades keep their scores but are marked as needing a manual grade, and the flags are
+    the automatic comment of its first answer cell (in ``specs``' order)."""
     from autograder.nbgrader_course import generate, load_config
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -318,7 +325,8 @@ def record_in_gradebook(root: Path, result: dict) -> list[str]:
                 grade = gradebook.find_grade(test["grade_id"], name, assignment, student)
                 grade.auto_score = test["score"]
                 grade.manual_score = None
-                grade.needs_manual_grade = False
+                grade.needs_manual_grade = bool(notebook.get("flags"))
+            mark_for_review(gradebook, notebook, assignment, student, specs)
             tested = {test["grade_id"] for test in notebook["tests"]}
             for grade in gradebook.find_submission_notebook(name, assignment, student).grades:
                 if grade.name not in tested:    # a written answer: left for people, as nbgrader's autograde does
@@ -326,6 +334,23 @@ def record_in_gradebook(root: Path, result: dict) -> list[str]:
                     grade.needs_manual_grade = True
         gradebook.db.commit()
     return [warning] if warning else []
+
+
+def mark_for_review(gradebook, notebook: dict, assignment: str, student: str, specs) -> None:
+    """The flags of one graded ``notebook`` as the automatic comment of its first answer cell (a
+    previous run's flag cleared when there is none now); a manual comment the instructor wrote wins,
+    as nbgrader's ``Comment.comment`` does."""
+    name = Path(notebook["notebook"]).stem
+    comments = {c.cell.name: c for c in gradebook.find_submission_notebook(name, assignment, student).comments}
+    order = [cell.grade_id for spec in specs if spec.name == notebook["notebook"] for cell in spec.answers]
+    first = next((comments[g] for g in order if g in comments), None)
+    if first is None and comments:
+        first = comments[sorted(comments)[0]]
+    for comment in comments.values():
+        if (comment.auto_comment or "").startswith(REVIEW_PREFIX):
+            comment.auto_comment = None
+    if first is not None and notebook.get("flags"):
+        first.auto_comment = REVIEW_PREFIX + "; ".join(notebook["flags"])
 
 
 def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpec]) -> None:
@@ -479,7 +504,7 @@ def record_result(root: Path, result: dict, specs: list[NotebookSpec], summary: 
         return
     try:
         result = json_safe(result)                       # text from the student: valid UTF-8, JSON only
-        warnings = record_in_gradebook(root, result)
+        warnings = record_in_gradebook(root, result, specs)
         try:
             write_autograded_notebooks(root, result, specs)
         except Exception as exc:  # noqa: BLE001 - the scores stand; the formgrader copy is missing

@@ -78,6 +78,29 @@ def test_a_copy_of_source_is_flagged_in_results_and_summary_with_its_score_uncha
     assert (f"{NOTEBOOK}: the notebook carries the instructor's marker BEGIN HIDDEN TESTS "
             f"(a copy of source/{ASSIGNMENT}/{NOTEBOOK}?)") in printed.getvalue()
     assert f"{NOTEBOOK}: answer cell leaky_relu_answer is the instructor's solution cell verbatim" in printed.getvalue()
+    _assert_formgrader_shows_the_flags_of(tmp_path / "course", "copies_source", not_of="honest")
     feedback = (tmp_path / "course" / "feedback" / "copies_source" / ASSIGNMENT / "feedback.html").read_text()
     for private in ("instructor's", "flagged", "_random_values", "struct.unpack"):
         assert private not in feedback
+
+
+def _assert_formgrader_shows_the_flags_of(root, flagged, not_of):
+    """In the gradebook the formgrader reads: the flagged student's tests need a manual grade (their
+    automatic scores kept) and the first answer cell carries the flags as its comment."""
+    from nbgrader.api import Gradebook
+    from autograder.grade import REVIEW_PREFIX
+    from autograder.nbgrader_course import load_config
+
+    with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
+        for student, shown in ((flagged, True), (not_of, False)):
+            notebook = gradebook.find_submission_notebook(NOTEBOOK[:-len(".ipynb")], ASSIGNMENT, student)
+            tests = [g for g in notebook.grades if g.auto_score is not None]
+            assert tests and all(g.needs_manual_grade == shown for g in tests)
+            assert sum(g.score for g in tests) == _spec().max_score
+            comments = {c.cell.name: c.comment for c in notebook.comments}
+            if shown:
+                assert comments["leaky_relu_answer"].startswith(REVIEW_PREFIX)
+                assert "BEGIN HIDDEN TESTS" in comments["leaky_relu_answer"]
+                assert not any(c and c.startswith(REVIEW_PREFIX) for g, c in comments.items() if g != "leaky_relu_answer")
+            else:
+                assert not any(c and c.startswith(REVIEW_PREFIX) for c in comments.values())
