@@ -49,7 +49,9 @@ c.FileNameCollectorPlugin.named_regexp = r".*?(?P<student_id>[A-Za-z0-9_.-]+?)__
 # a grader's browser (autograder/sanitize.py; autograder/THREAT_MODEL.md). Feedback leaves hidden
 # tests out. `python -m autograder feedback ASSIGNMENT` runs generate_feedback and the kit's report.
 c.HTMLExporter.preprocessors = ["autograder.sanitize.SanitizeStudentContent"]
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+# The grader's flags for review are the instructor's: kept out of the feedback (review_comment.py).
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "autograder.review_comment.HideReviewComments",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
                                     "nbgrader.preprocessors.ClearHiddenTests"]
 # Inside the Lab server (the formgrader reads this file there), a Content-Security-Policy on the
 # manual-grading view as a second line of defence; a no-op for nbgrader's commands.

@@ -34,6 +34,7 @@ import nbformat
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec, load_assignment, student_cells
 from autograder.copied_solution import copy_flags
+from autograder.review_comment import is_review_comment, review_comment
 from autograder.sanitize import sanitize_notebook
 from autograder.review import review
 from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, folder_problems, json_safe,
@@ -289,9 +290,6 @@ def roster(root: Path) -> list[str]:
         return sorted(s.id for s in gradebook.students)
 
 
-REVIEW_PREFIX = "Flagged for review by the grader (the score stands until you have read the code): "
-
-
 def record_in_gradebook(root: Path, result: dict, specs: list[NotebookSpec] = ()) -> list[str]:
     """Write one submission's scores into nbgrader's gradebook (only ever called by the parent);
     return warnings (an unreadable timestamp.txt: the notebook's file time is used).
@@ -347,10 +345,10 @@ def mark_for_review(gradebook, notebook: dict, assignment: str, student: str, sp
     if first is None and comments:
         first = comments[sorted(comments)[0]]
     for comment in comments.values():
-        if (comment.auto_comment or "").startswith(REVIEW_PREFIX):
+        if is_review_comment(comment.auto_comment):
             comment.auto_comment = None
     if first is not None and notebook.get("flags"):
-        first.auto_comment = REVIEW_PREFIX + "; ".join(notebook["flags"])
+        first.auto_comment = review_comment(notebook["flags"])
 
 
 def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpec]) -> None:

@@ -79,16 +79,23 @@ def test_a_copy_of_source_is_flagged_in_results_and_summary_with_its_score_uncha
             f"(a copy of source/{ASSIGNMENT}/{NOTEBOOK}?)") in printed.getvalue()
     assert f"{NOTEBOOK}: answer cell leaky_relu_answer is the instructor's solution cell verbatim" in printed.getvalue()
     _assert_formgrader_shows_the_flags_of(tmp_path / "course", "copies_source", not_of="honest")
-    feedback = (tmp_path / "course" / "feedback" / "copies_source" / ASSIGNMENT / "feedback.html").read_text()
-    for private in ("instructor's", "flagged", "_random_values", "struct.unpack"):
-        assert private not in feedback
+    from autograder.feedback import generate_feedback
+
+    written, failed = generate_feedback(tmp_path / "course", ASSIGNMENT, ["copies_source"])
+    assert failed == {}
+    pages = sorted((tmp_path / "course" / "feedback" / "copies_source" / ASSIGNMENT).glob("*.html"))
+    assert [p.name for p in pages] == ["feedback.html", NOTEBOOK.replace(".ipynb", ".html")]  # the kit's, nbgrader's
+    for page in pages:
+        feedback = page.read_text()
+        for private in ("instructor's", "Flagged", "flagged", "_random_values", "struct.unpack"):
+            assert private not in feedback, (page.name, private)
 
 
 def _assert_formgrader_shows_the_flags_of(root, flagged, not_of):
     """In the gradebook the formgrader reads: the flagged student's tests need a manual grade (their
     automatic scores kept) and the first answer cell carries the flags as its comment."""
     from nbgrader.api import Gradebook
-    from autograder.grade import REVIEW_PREFIX
+    from autograder.review_comment import REVIEW_PREFIX
     from autograder.nbgrader_course import load_config
 
     with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
