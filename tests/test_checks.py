@@ -68,3 +68,15 @@ def test_one_backward_per_graph_gives_the_same_gradients_to_gradcheck():
     wrong = one_backward_per_graph(lambda t: t * 2 if t.requires_grad else t * 3)
     with pytest.raises(RuntimeError, match="Jacobian mismatch"):          # GradcheckError
         torch.autograd.gradcheck(wrong, (x,))
+
+
+def test_signed_zeros_are_equal_and_nan_only_matches_nan():
+    """The course's comparisons treat -0.0 and +0.0 as one value (torch.testing.assert_close does)."""
+    from course.checks import assert_same_floats, same_float
+
+    assert same_float(-0.0, 0.0) and same_float(0.0, -0.0)
+    assert same_float(float("nan"), float("nan")) and not same_float(0.0, float("nan"))
+    assert not same_float(float("-inf"), float("inf")) and not same_float(1.0, 1.0 + 2 ** -52)
+    assert_same_floats([-0.0, 1.5], [0.0, 1.5])
+    with pytest.raises(AssertionError, match="element 1 is 1.0, expected 2.0"):
+        assert_same_floats([-0.0, 1.0], [0.0, 2.0])
