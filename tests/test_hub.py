@@ -195,7 +195,10 @@ def hub(request, system_copy):
 
 @pytest.fixture(scope="module")
 def people(hub, browser, browser_context_args):
-    """One browser context (cookie jar) per person."""
+    """One browser context (cookie jar) per person. Every test of this module asks for it, even one
+    that opens no page: pytest-playwright parametrizes the tests that use the browser ([chromium]) and
+    pytest runs those as one group, across modules; a test of this module outside that group would
+    run at another time, with a new hub that has not seen the class flow it checks."""
     contexts = {key: browser.new_context(**browser_context_args) for key in ("instructor", "a", "b")}
     pages = {key: context.new_page() for key, context in contexts.items()}
     for page in pages.values():
@@ -399,13 +402,13 @@ def _solution_lines() -> list[str]:
     return sorted(lines)
 
 
-def test_a_student_reaches_nothing_private(hub):
+def test_a_student_reaches_nothing_private(hub, people):
     """From a student's account (what their terminal or kernel can do): every private thing refused."""
     s, student, other = hub.settings, hub.names["b"], hub.names["a"]
     course = s.course_dir()
     inbound = s.exchange / "cnn-layers" / "inbound"
     others_submission = next(inbound.glob(f"{other}+*"), None)
-    assert others_submission is not None, "the class flow left A's submission in the inbox"
+    assert others_submission is not None, "no submission of A's in the inbound: the class flow (the test before) leaves one there"
     private_reads = [COURSE_ROOT / "source" / "01_pooling" / "pooling.ipynb",
                      COURSE_ROOT / "source" / ASSIGNMENT / NOTEBOOK, COURSE_ROOT / "gradebook.db",
                      course / "source" / "01_pooling" / "pooling.ipynb", course / "source" / ASSIGNMENT / NOTEBOOK,
@@ -463,7 +466,7 @@ def test_a_student_reaches_nothing_private(hub):
     assert accounts.run_as(student, ["touch", str(accounts.home(student) / "mine.txt")]).returncode == 0
 
 
-def test_a_link_in_an_inbound_submission_is_refused_by_name(hub):
+def test_a_link_in_an_inbound_submission_is_refused_by_name(hub, people):
     """A student's submission that links to the instructor's notebook: refused at collect, named in
     collect's output and in the grader's summary; the instructor's solution is never graded as theirs."""
     student = hub.names["b"]
@@ -488,7 +491,7 @@ def test_a_link_in_an_inbound_submission_is_refused_by_name(hub):
         assert _score(json.loads(results.read_text()))[0] == 0, "nothing of the instructor's notebook is graded"
 
 
-def test_stopping_the_hub_leaves_nothing_running(hub):
+def test_stopping_the_hub_leaves_nothing_running(hub, people):
     hub.stop()
     assert hub.process.returncode is not None
     deadline = time.monotonic() + 20           # a kernel that is being shut down may take a few seconds

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 from autograder.feedback import export_grades
 from autograder.grade import Limits, grade_all
 from autograder.nbgrader_course import generate, import_roster, load_config, scratch_course
-from grading import build_submission, written_answers
+from grading import SUBMISSIONS, build_submission, written_answers
 
 ASSIGNMENT, NOTEBOOK, WRITTEN = "02_linear_activation", "linear_activation.ipynb", "leaky_over_relu_written"
 LIMITS = Limits(cell_seconds=60, call_seconds=30)
@@ -57,7 +57,10 @@ def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_
     generate(ASSIGNMENT, root)
     folder = root / "submitted" / "ada" / ASSIGNMENT
     folder.mkdir(parents=True)
-    nb = build_submission(ASSIGNMENT, NOTEBOOK, None)           # the instructor solution, written answer too
+    # Right answers written otherwise than the instructor's (a verbatim copy of the solution would be
+    # flagged for review, its tests waiting for a person too: tests/test_copied_solution.py), the
+    # instructor's written answer.
+    nb = build_submission(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "leaky_relu" / "honest_index_put.py")
     nbformat.write(nb, folder / NOTEBOOK)
 
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
