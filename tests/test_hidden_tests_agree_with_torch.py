@@ -5,6 +5,7 @@ import contextlib
 
 import matplotlib
 import pytest
+import torch
 import torch.nn.functional as F
 from torch import nn
 
@@ -17,9 +18,19 @@ TORCH_STANDS_IN = {
         "leaky_relu_answer": {"leaky_relu": F.leaky_relu, "LeakyReLU": nn.LeakyReLU},
         "leaky_relu_function_answer": {"leaky_relu_by_hand": F.leaky_relu}},
     ("01_pooling", "pooling.ipynb"): {
+        "max_pool2d_simple_answer": {"max_pool2d_simple": lambda x, k: F.max_pool2d(x[None, None], k)[0, 0]},
         "max_pool2d_answer": {"max_pool2d": F.max_pool2d}, "avg_pool2d_answer": {"avg_pool2d": F.avg_pool2d},
-        "max_pool2d_backward_answer": {"max_pool2d_by_hand": F.max_pool2d}},
+        "max_pool2d_backward_answer": {"max_pool2d_backward": lambda grad, indices, shape: _torch_max_pool_backward(grad, indices, shape),
+                                       "max_pool2d_by_hand": F.max_pool2d}},
 }
+
+
+def _torch_max_pool_backward(grad_output, indices, input_shape):
+    """torch's gradient of picking the elements at ``indices`` (autograd through gather): what
+    max pooling's backward does with the indices its forward took."""
+    x = torch.zeros(input_shape, dtype=grad_output.dtype, requires_grad=True)
+    picked = x.flatten(-2).gather(-1, indices.flatten(-2)).reshape(grad_output.shape)
+    return torch.autograd.grad(picked, x, grad_output)[0]
 
 
 @pytest.mark.slow

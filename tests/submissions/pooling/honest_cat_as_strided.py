@@ -17,7 +17,7 @@ REPLACE = {
     "max_pool2d_backward_answer": [(
         "grad.scatter_add_(-1, indices.flatten(-2), grad_output.flatten(-2))",
         "planes = torch.arange(grad.shape[:-1].numel(), device=grad.device).reshape(*grad.shape[:-1], 1)\n"
-        "        flat = (planes * grad.shape[-1] + indices.flatten(-2)).reshape(-1)\n"
-        "        grad.view(-1).index_put_((flat,), grad_output.reshape(-1), accumulate=True)",
+        "    flat = (planes * grad.shape[-1] + indices.flatten(-2)).reshape(-1)\n"
+        "    grad.view(-1).index_put_((flat,), grad_output.reshape(-1), accumulate=True)",
     )],
 }

@@ -13,10 +13,10 @@ REPLACE = {
         "    return windows.permute(0, 1, 3, 4, 2).to(input.dtype)",
     )],
     "max_pool2d_backward_answer": [(
-        "grad = grad_output.new_zeros(ctx.input_shape).flatten(-2)\n"
-        "        grad.scatter_add_(-1, indices.flatten(-2), grad_output.flatten(-2))",
-        "plane = torch.arange(ctx.input_shape[-2] * ctx.input_shape[-1], device=indices.device)\n"
-        "        hits = (indices.flatten(-2).unsqueeze(-1) == plane).to(grad_output.dtype)    # (..., oh*ow, H*W)\n"
-        "        grad = (hits * grad_output.flatten(-2).unsqueeze(-1)).sum(-2)",
+        "grad = grad_output.new_zeros(input_shape).flatten(-2)\n"
+        "    grad.scatter_add_(-1, indices.flatten(-2), grad_output.flatten(-2))",
+        "plane = torch.arange(input_shape[-2] * input_shape[-1], device=indices.device)\n"
+        "    hits = (indices.flatten(-2).unsqueeze(-1) == plane).to(grad_output.dtype)    # (..., oh*ow, H*W)\n"
+        "    grad = (hits * grad_output.flatten(-2).unsqueeze(-1)).sum(-2)",
     )],
 }

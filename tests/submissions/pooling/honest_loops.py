@@ -11,12 +11,12 @@ REPLACE = {
         "                        for r in rows for c in cols], dim=-1)",
     )],
     "max_pool2d_backward_answer": [(
-        "grad = grad_output.new_zeros(ctx.input_shape).flatten(-2)\n"
-        "        grad.scatter_add_(-1, indices.flatten(-2), grad_output.flatten(-2))",
+        "grad = grad_output.new_zeros(input_shape).flatten(-2)\n"
+        "    grad.scatter_add_(-1, indices.flatten(-2), grad_output.flatten(-2))",
         "flat = indices.flatten(-2)                                              # (..., oh*ow)\n"
-        "        plane = ctx.input_shape[-2] * ctx.input_shape[-1]\n"
-        "        offsets = torch.arange(flat[..., 0].numel(), device=flat.device).reshape(*flat.shape[:-1], 1) * plane\n"
-        "        grad = grad_output.new_zeros(ctx.input_shape).reshape(-1)\n"
-        "        grad.index_add_(0, (flat + offsets).reshape(-1), grad_output.reshape(-1))",
+        "    plane = input_shape[-2] * input_shape[-1]\n"
+        "    offsets = torch.arange(flat[..., 0].numel(), device=flat.device).reshape(*flat.shape[:-1], 1) * plane\n"
+        "    grad = grad_output.new_zeros(input_shape).reshape(-1)\n"
+        "    grad.index_add_(0, (flat + offsets).reshape(-1), grad_output.reshape(-1))",
     )],
 }
