@@ -42,7 +42,7 @@ SLOW = "the tests that finished before the notebook's time ran out"
 # grading it) must contain)
 EXPECTED = {
     "solution": (FULL, None),
-    "partly_wrong": (16.0, "gradient"),
+    "partly_wrong": (22.0, "gradient"),   # `>=` for `>`: the gradient at 0 only (a zero's sign is not graded)
     "unanswered": (0.0, "NotImplementedError"),
     "syntax_error": (0.0, "not defined"),
     "exception_at_import": (0.0, "not defined"),
@@ -325,7 +325,7 @@ def test_gradebook_and_source_untouched_by_students(course):
 def test_feedback_has_reasons_and_no_hidden_tests(course):
     root = course["root"]
     html = (root / "feedback" / "partly_wrong" / ASSIGNMENT / "feedback.html").read_text()
-    assert "16 / 25" in html and "gradient" in html
+    assert "22 / 25" in html and "gradient" in html
     for hidden_fragment in ("BEGIN HIDDEN", "_random_values", "_expected(", "struct.unpack"):
         assert hidden_fragment not in html
     ended = (root / "feedback" / "endless_loop" / ASSIGNMENT / "feedback.html").read_text()

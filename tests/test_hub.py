@@ -48,7 +48,7 @@ from test_browser import (ASSIGNMENT, NOTEBOOK, _cell_containing, _free_port,  #
 
 pytestmark = pytest.mark.slow
 SHOTS = COURSE_ROOT / "test-artifacts" / "hub"
-WRONG = SUBMISSIONS / "hostile" / "partly_wrong.py"       # `>=` for `>`: 12 of 16 points
+WRONG = SUBMISSIONS / "hostile" / "partly_wrong.py"       # `>=` for `>`: loses the gradient rule only
 
 if not LOCAL_PROXY.exists() and not shutil.which("configurable-http-proxy"):
     pytest.fail("configurable-http-proxy (npm) is missing: ./kit test installs it", pytrace=False)

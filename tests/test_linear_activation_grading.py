@@ -16,9 +16,8 @@ BACKWARD = {"test_backward_visible", "test_backward_hidden"}
 EXPECTED = {
     "solution": (25.0, set()),
     "unanswered": (0.0, EVERY_CELL),
-    # (the hidden test of the backward pass also checks the Function's output: -0.0 at 0 for slope -0.5)
-    "ge_instead_of_gt": (16.0, {"test_gradient_visible", "test_gradient_hidden", "test_slopes_visible",
-                                "test_slopes_hidden", "test_backward_hidden"}),
+    # `>=` for `>` differs from torch only in the sign of a zero (not graded) and in the gradient at 0.
+    "ge_instead_of_gt": (22.0, {"test_gradient_visible", "test_gradient_hidden"}),
     "slope_on_positives": (0.0, EVERY_CELL),
     "dtype_changed": (9.0, {"test_dtypes_shapes_visible", "test_dtypes_shapes_hidden", "test_edge_values_hidden",
                             "test_gradient_visible", "test_gradient_hidden", "test_inplace_hidden",
