@@ -241,6 +241,22 @@ def assert_close_floats(actual: list[float], expected: list[float], rel: float, 
             raise AssertionError(f"{what}: element {i} is {a!r}, expected {e!r}")
 
 
+TORCH_DEFAULT_TOLERANCES = {
+    torch.float16: (1e-3, 1e-5), torch.bfloat16: (1.6e-2, 1e-5),
+    torch.float32: (1.3e-6, 1e-5), torch.float64: (1e-7, 1e-7),
+}
+"""``(rtol, atol)`` per dtype: the defaults of ``torch.testing.assert_close``."""
+
+
+def assert_close_like_torch(actual: list[float], expected: list[float], dtype: torch.dtype,
+                            what: str = "values") -> None:
+    """:func:`assert_close_floats` with ``torch.testing.assert_close``'s default tolerances for
+    ``dtype``: |actual − expected| ≤ atol + rtol·|expected|, NaN matches NaN, infinities their own
+    sign, −0.0 equals +0.0. (In float16 one rounding step, 2⁻¹⁰ relative at most, is within them.)"""
+    rel, abs_ = TORCH_DEFAULT_TOLERANCES[dtype]
+    assert_close_floats(actual, expected, rel, abs_, what)
+
+
 def layer_shapes(model, sample_shape) -> list[tuple[int, ...]]:
     """The shape of one sample after each layer of ``model`` (an iterable of layers, such as an
     ``nn.Sequential``), run on a batch of two zero samples of ``sample_shape`` (e.g. (C, H, W))."""
@@ -250,6 +266,15 @@ def layer_shapes(model, sample_shape) -> list[tuple[int, ...]]:
         x = layer(x)
         shapes.append(tuple(x.shape[1:]))
     return shapes
+
+
+def values_per_sample(layers, sample_shape) -> int:
+    """How many numbers one sample of ``sample_shape`` (e.g. (C, H, W)) has after running through
+    ``layers`` (an iterable of layers, applied in turn to a batch of one zero sample)."""
+    x = torch.zeros(1, *sample_shape)
+    for layer in layers:
+        x = layer(x)
+    return x[0].numel()
 
 
 def assert_raises(error: type[BaseException], call, *args, says: str = "", what: str = "the call", **kwargs) -> None:

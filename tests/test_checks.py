@@ -80,3 +80,32 @@ def test_signed_zeros_are_equal_and_nan_only_matches_nan():
     assert_same_floats([-0.0, 1.5], [0.0, 1.5])
     with pytest.raises(AssertionError, match="element 1 is 1.0, expected 2.0"):
         assert_same_floats([-0.0, 1.0], [0.0, 2.0])
+
+
+def test_close_like_torch_uses_assert_closes_default_tolerances():
+    """The LeakyReLU exercise compares as torch.testing.assert_close does: a float16 slope rounded
+    before the multiply is within float16's tolerance, a wrong value is not, and both agree with torch."""
+    from course.checks import assert_close_like_torch, floats_of
+
+    x = torch.linspace(-5, 5, 2001, dtype=torch.float16)
+    torchs = torch.nn.functional.leaky_relu(x, 0.1)
+    rounded_slope = torch.where(x > 0, x, x * torch.tensor(0.1, dtype=torch.float16))
+    assert not torch.equal(torchs, rounded_slope)                       # they differ in the last bit ...
+    torch.testing.assert_close(rounded_slope, torchs)                    # ... within torch's tolerance
+    assert_close_like_torch(floats_of(rounded_slope), floats_of(torchs), torch.float16)
+    assert_close_like_torch([-0.0, float("nan"), float("inf")], [0.0, float("nan"), float("inf")], torch.float32)
+    for dtype, wrong in ((torch.float16, 1.002), (torch.float32, 1.0001), (torch.float64, 1.000001)):
+        with pytest.raises(AssertionError, match="not close"):
+            torch.testing.assert_close(torch.tensor([wrong], dtype=dtype), torch.tensor([1.0], dtype=dtype))
+        with pytest.raises(AssertionError, match="element 0"):
+            assert_close_like_torch([wrong], [1.0], dtype)
+
+
+def test_values_per_sample_counts_what_the_layers_hand_on():
+    from course.checks import values_per_sample
+
+    layers = [nn.Conv2d(3, 4, 3), nn.AvgPool2d(2)]
+    assert values_per_sample(layers, (3, 9, 11)) == 4 * 3 * 4          # 9 → 7 → 3, 11 → 9 → 4
+    assert values_per_sample([], (2, 5, 5)) == 50
+    with pytest.raises(RuntimeError):
+        values_per_sample(layers, (2, 9, 11))                           # 2 channels reach a 3-channel conv
