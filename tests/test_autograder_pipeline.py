@@ -42,7 +42,7 @@ SLOW = "the tests that finished before the notebook's time ran out"
 # grading it) must contain)
 EXPECTED = {
     "solution": (FULL, None),
-    "partly_wrong": (22.0, "gradient"),   # `>=` for `>`: the gradient at 0 only (a zero's sign is not graded)
+    "partly_wrong": (22.0, "leaky_relu([-2, 0, 3], 2.5)"),
     "unanswered": (0.0, "NotImplementedError"),
     "syntax_error": (0.0, "not defined"),
     "exception_at_import": (0.0, "not defined"),
@@ -52,11 +52,11 @@ EXPECTED = {
     "segfault": (0.0, "signal SIGSEGV"),
     "memory_hog": (0.0, "not defined"),
     "huge_output": (FULL, None),
-    "edited_test_cell": (0.0, "element 0 is"),
-    "deleted_test_cell": (0.0, "element 0 is"),
+    "edited_test_cell": (10.0, "element 0 is"),    # the values wrong: 15 of 25 lost
+    "deleted_test_cell": (10.0, "element 0 is"),
     "calls_torch": (0.0, "aten::leaky_relu is not allowed"),
-    "patches_torch_and_checks": (0.0, "element 1 is"),
-    "shell_reconfigured": (0.0, "element 0 is"),
+    "patches_torch_and_checks": (10.0, "element 1 is"),
+    "shell_reconfigured": (10.0, "element 0 is"),
     "reads_solutions_writes_gradebook": (0.0, "not defined"),
     "reaches_network": (FULL, None),
     # §1 of issue 14: what the submission sends is data, validated where it enters the grader
@@ -66,7 +66,7 @@ EXPECTED = {
     "invalid_timestamp": (FULL, None),
     # §2: nothing of the grader reaches the student; hidden tests' inputs are drawn per submission
     "reads_grader_environment": (FULL, None),
-    "hard_codes_feedback": (0.0, "element 0 is"),
+    "hard_codes_feedback": (10.0, "element 0 is"),
     # §6: only the student's own file is graded (NOT_GRADED: the run reports it, records nothing)
     "symlink_to_source": (NOT_GRADED, "linear_activation.ipynb is a symbolic link (refused, never followed)"),
     "symlink_to_other_student": (NOT_GRADED, "linear_activation.ipynb is a symbolic link"),
@@ -325,7 +325,7 @@ def test_gradebook_and_source_untouched_by_students(course):
 def test_feedback_has_reasons_and_no_hidden_tests(course):
     root = course["root"]
     html = (root / "feedback" / "partly_wrong" / ASSIGNMENT / "feedback.html").read_text()
-    assert "22 / 25" in html and "gradient" in html
+    assert "22 / 25" in html and "2.5" in html
     for hidden_fragment in ("BEGIN HIDDEN", "_random_values", "_expected(", "struct.unpack"):
         assert hidden_fragment not in html
     ended = (root / "feedback" / "endless_loop" / ASSIGNMENT / "feedback.html").read_text()

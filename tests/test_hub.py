@@ -48,7 +48,7 @@ from test_browser import (ASSIGNMENT, NOTEBOOK, _cell_containing, _free_port,  #
 
 pytestmark = pytest.mark.slow
 SHOTS = COURSE_ROOT / "test-artifacts" / "hub"
-WRONG = SUBMISSIONS / "hostile" / "partly_wrong.py"       # `>=` for `>`: loses the gradient rule only
+WRONG = SUBMISSIONS / "hostile" / "partly_wrong.py"       # max(x, slope·x): 22 of 25 points
 
 if not LOCAL_PROXY.exists() and not shutil.which("configurable-http-proxy"):
     pytest.fail("configurable-http-proxy (npm) is missing: ./kit test installs it", pytrace=False)
@@ -368,7 +368,7 @@ def test_class_releases_submits_grades_and_returns_feedback(hub, people, shots_o
     assert "graded 2, failed 0" in grading.stdout, grading.stdout
     (a_score, a_max), (b_score, b_max) = (_score(_results(hub, key)) for key in ("a", "b"))
     assert a_score == a_max > 0, "the instructor's solution earns every point (16 / 16 when this was written)"
-    assert b_score < b_max == a_max, "`>=` for `>` loses points (12 / 16 when this was written)"
+    assert b_score < b_max == a_max, "max(x, slope·x) loses the slopes points (22 / 25 when this was written)"
     inst.goto(f"{hub.base}/user/{hub.settings.instructor}/formgrader/manage_submissions/{ASSIGNMENT}")
     inst.locator("table tbody tr", has_text=hub.names["a"]).first.wait_for()
     _shot(inst, "instructor-graded-scores")

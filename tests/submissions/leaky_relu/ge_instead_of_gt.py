@@ -1,2 +1,3 @@
-"""Wrong: `>=` sends 0 to the positive branch, so the gradient at 0 is 1 instead of the slope."""
+"""Not wrong under the stated rules: `>=` sends 0 to the positive branch, which changes only the sign of
+a zero and autograd's gradient at the kink (graded only in the backward by hand): full marks."""
 REPLACE = {"leaky_relu_answer": [("torch.where(input > 0,", "torch.where(input >= 0,")]}
