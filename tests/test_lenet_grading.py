@@ -3,22 +3,33 @@
 from grading import grading_tests
 
 ASSIGNMENT, NOTEBOOK = "03_lenet", "lenet.ipynb"
-MAX_SCORE = 11.0
-VISIBLE = {"test_lenet5_for_visible", "test_lenet5_for_structure_visible", "test_lenet5_for_shapes_visible",
-           "test_lenet5_for_parameters_visible", "test_lenet5_for_too_small_visible"}
-HIDDEN = {"test_lenet5_for_structure_hidden", "test_lenet5_for_shapes_hidden", "test_lenet5_for_parameters_hidden",
-          "test_lenet5_for_too_small_hidden"}
-EVERY_CELL = VISIBLE | HIDDEN
+MAX_SCORE = 9.0
+# The four rules the exercise text states (section 10), each a visible and a hidden test cell.
+LAYERS = {"test_lenet5_for_structure_visible", "test_lenet5_for_structure_hidden"}              # 2 points
+ARGUMENTS = {"test_lenet5_for_arguments_visible", "test_lenet5_for_arguments_hidden"}           # 2 points
+FLATTENED_SIZE = {"test_lenet5_for_flatten_visible", "test_lenet5_for_flatten_hidden"}          # 3 points
+TOO_SMALL = {"test_lenet5_for_too_small_visible", "test_lenet5_for_too_small_hidden"}           # 2 points
+EVERY_CELL = LAYERS | ARGUMENTS | FLATTENED_SIZE | TOO_SMALL
+VISIBLE = {g for g in EVERY_CELL if g.endswith("_visible")}
+HIDDEN = EVERY_CELL - VISIBLE
 
 EXPECTED = {
-    "solution": (11.0, set()),
+    "solution": (9.0, set()),
     "unanswered": (0.0, EVERY_CELL),
-    # padding=0 fails the structure check and every shape and parameter count from the first layer on,
-    # and refuses 12×12; it still rejects inputs that are too small.
-    "no_padding": (1.0, EVERY_CELL - {"test_lenet5_for_too_small_hidden"}),
-    # Right layers and size checks, wrong flattened size for anything but 28×28.
-    "fixed_flatten_size": (6.0, {"test_lenet5_for_shapes_hidden", "test_lenet5_for_parameters_hidden",
-                                 "test_lenet5_for_shapes_visible", "test_lenet5_for_parameters_visible"}),
+    # breaks the layers rule (padding 0); the size check follows its own padding, so 12×12 is
+    # refused too: the too-small rule's stated boundary (12×12) moves with the padding.
+    "no_padding": (5.0, LAYERS | TOO_SMALL),
+    # breaks the flattened-size rule only: the first linear layer always takes 400 values.
+    "fixed_flatten_size": (6.0, FLATTENED_SIZE),
+    # breaks the flattened-size rule only: the size worked out as if pooling rounded up (odd sides).
+    "pooling_rounds_up": (6.0, FLATTENED_SIZE),
+    # breaks the layers rule only: ReLU in place of one Sigmoid.
+    "relu_not_sigmoid": (7.0, LAYERS),
+    # breaks the arguments rule only: always 10 outputs.
+    "ignores_num_classes": (7.0, ARGUMENTS),
+    # break the too-small rule only: no ValueError at all; a message without the word "small".
+    "no_size_check": (7.0, TOO_SMALL),
+    "wrong_message": (7.0, TOO_SMALL),
 }
 
 
