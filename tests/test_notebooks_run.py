@@ -8,6 +8,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import COURSE_ROOT
+from lesson_claims import claim_asserts_on_timing, edits_for, is_claim_cell, probe_source
 
 NOTEBOOKS = sorted((COURSE_ROOT / "source").glob("*/*.ipynb"))
 
@@ -23,7 +24,18 @@ def test_source_notebook_runs(path, tmp_path, monkeypatch, record_property):
     start = time.perf_counter()
     # The whole of 03_lenet took 2 min on an idle 2-core machine (benchmarks/notebook_speed.py), but
     # 12-30 min on one shared with other jobs: a generous limit per cell.
-    NotebookClient(notebook, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+    edits, problems = edits_for(path.parent.name, notebook.cells)
+    assert problems == []
+    client = NotebookClient(notebook, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(work)}})
+    falsified = 0
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+            for old, new in edits.get(index, []):      # each claim made false must fire its assert
+                client.execute_cell(nbformat.v4.new_code_cell(probe_source(cell, index, old, new)), index)
+                notebook.cells[index] = cell                 # (nbclient stores the probe in the cell's place)
+                falsified += 1
+    record_property("claims_made_false", falsified)
     seconds = time.perf_counter() - start
     record_property("seconds", round(seconds, 1))
     print(f"{path.relative_to(COURSE_ROOT)} ran in {seconds:.1f} s")
@@ -56,3 +68,12 @@ def test_run_all_reaches_every_lenet_lesson_cell_in_the_release():
     exec(compile("from torch import nn\n" + answer.source, "answer", "exec"), namespace)
     with pytest.raises(NotImplementedError):
         namespace["lenet5_for"]()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.parent.name for p in NOTEBOOKS])
+def test_every_claim_cell_has_an_edit_that_makes_it_false_and_none_asserts_a_timing(path):
+    """The fast half of the claim check (the slow half runs the edits in test_source_notebook_runs)."""
+    cells = nbformat.read(path, as_version=4).cells
+    _, problems = edits_for(path.parent.name, cells)
+    timing = [line for cell in cells if is_claim_cell(cell) for line in claim_asserts_on_timing(cell)]
+    assert problems == [] and timing == []
