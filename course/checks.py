@@ -278,11 +278,12 @@ def values_per_sample(layers, sample_shape) -> int:
 
 
 def assert_raises(error: type[BaseException], call, *args, says: str = "", what: str = "the call", **kwargs) -> None:
-    """Fail unless ``call(*args, **kwargs)`` raises ``error`` with ``says`` in its message."""
+    """Fail unless ``call(*args, **kwargs)`` raises ``error`` with ``says`` in its message (in any case:
+    "Stride" and "stride" both say "stride")."""
     try:
         call(*args, **kwargs)
     except error as raised:
-        if says not in str(raised):
+        if says.lower() not in str(raised).lower():
             raise AssertionError(f"{what} raised {error.__name__}({str(raised)!r}): the message should say {says!r}") from None
     else:
         raise AssertionError(f"{what} must raise {error.__name__}")

@@ -22,6 +22,7 @@ def _too_small(side):
 
 def test_assert_raises_needs_the_error_and_the_words():
     assert_raises(ValueError, _too_small, 11, says="too small")
+    assert_raises(ValueError, _too_small, 11, says="Too Small")          # the words, in any case
     with pytest.raises(AssertionError, match="must raise ValueError"):
         assert_raises(ValueError, _too_small, 12, says="too small")
     with pytest.raises(AssertionError, match="should say 'tiny'"):

@@ -19,18 +19,18 @@ ASSIGNMENT, NOTEBOOK, WRITTEN = "02_linear_activation", "linear_activation.ipynb
 LIMITS = Limits(cell_seconds=60, call_seconds=30)
 
 
-def _grade(root, student):
+def _grade(root, student, written=WRITTEN):
     with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
-        grade = gradebook.find_grade(WRITTEN, NOTEBOOK[:-6], ASSIGNMENT, student)
+        grade = gradebook.find_grade(written, NOTEBOOK[:-6], ASSIGNMENT, student)
         submission = gradebook.find_submission(ASSIGNMENT, student)
         return {"auto": grade.auto_score, "manual": grade.manual_score, "needs": grade.needs_manual_grade,
                 "max": grade.max_score, "submission_needs": submission.needs_manual_grade}
 
 
-def _set_manual_score(root, student, score):
+def _set_manual_score(root, student, score, written=WRITTEN):
     """What the formgrader's PUT /formgrader/api/grade/<id> does (nbgrader's GradeHandler)."""
     with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
-        grade = gradebook.find_grade(WRITTEN, NOTEBOOK[:-6], ASSIGNMENT, student)
+        grade = gradebook.find_grade(written, NOTEBOOK[:-6], ASSIGNMENT, student)
         grade.manual_score = score
         grade.extra_credit = None
         grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
@@ -66,14 +66,22 @@ def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
     assert summary["graded"] == ["ada"], summary
     assert _grade(root, "ada") == {"auto": None, "manual": None, "needs": True, "max": 2.0, "submission_needs": True}
-    assert _exported(root, tmp_path) == (25.0, 27.0)              # every autograded point, the written one pending
+    assert _exported(root, tmp_path) == (25.0, 33.0)              # every autograded point, the four written ones pending
 
     _set_manual_score(root, "ada", 1.5)
-    assert _grade(root, "ada")["needs"] is False and _grade(root, "ada")["submission_needs"] is False
-    assert _exported(root, tmp_path) == (26.5, 27.0)
+    assert _grade(root, "ada")["needs"] is False
+    assert _grade(root, "ada")["submission_needs"] is True           # three written answers still wait
+    assert _exported(root, tmp_path) == (26.5, 33.0)
+    others = sorted(written_answers(ASSIGNMENT, NOTEBOOK) - {WRITTEN})
+    assert len(others) == 3, others
+    for written in others:
+        _set_manual_score(root, "ada", 2.0, written)
+    assert _grade(root, "ada")["submission_needs"] is False
+    assert _exported(root, tmp_path) == (32.5, 33.0)
 
-    # Graded again (a resubmission): the written answer is to be reviewed again, its score is not lost.
+    # Graded again (a resubmission): the written answers are to be reviewed again, their scores are not lost.
     again = grade_all(ASSIGNMENT, root, workers=1, force=True, limits=LIMITS, progress=False)
     assert again["graded"] == ["ada"], again
     assert _grade(root, "ada") == {"auto": None, "manual": 1.5, "needs": True, "max": 2.0, "submission_needs": True}
-    assert _exported(root, tmp_path) == (26.5, 27.0)
+    assert [_grade(root, "ada", written)["manual"] for written in others] == [2.0] * 3
+    assert _exported(root, tmp_path) == (32.5, 33.0)
