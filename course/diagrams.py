@@ -203,7 +203,7 @@ def draw_network_shapes(model: nn.Sequential, input_shape: tuple[int, ...] = (1,
         shaped = len(shape) == 4
         ax.add_patch(FancyBboxPatch((0, y - 0.35), 6.2, 0.7, boxstyle="round,pad=0.02", gid="layer",
                                     facecolor="#e8f0f8" if shaped else "#f7f7f7", edgecolor="grey"))
-        ax.text(0.15, y, text if len(text) < 58 else text[:55] + "...", va="center", fontsize=8, family="monospace")
+        ax.text(0.15, y, text if len(text) < 72 else text[:69] + "...", va="center", fontsize=7.5, family="monospace")
         ax.text(7.4, y, "×".join(map(str, shape[1:])) or "scalar", va="center", ha="right", fontsize=9, weight="bold")
         if k:
             ax.annotate("", xy=(3.1, y + 0.35), xytext=(3.1, y + 0.65), arrowprops={"arrowstyle": "->", "color": "grey"})

@@ -52,8 +52,19 @@ FALSIFICATIONS: dict[str, list[tuple[str, str]]] = {
         ("left, right = (0.1 + 0.2) + 0.3, 0.1 + (0.2 + 0.3)", "left, right = (0.1 + 0.2) + 0.3, (0.1 + 0.2) + 0.3"),
         ("mine_max, theirs_max = max_pool2d(image, 2), F.max_pool2d(image, 2)",
          "mine_max, theirs_max = max_pool2d(image, 2, stride=1), F.max_pool2d(image, 2)"),
+        # the pictures: what they draw is torch's
+        ("draw_pooling_windows(5, 5, kernel=2, stride=2, ceil_mode=True)",
+         "draw_pooling_windows(5, 5, kernel=2, stride=2, ceil_mode=False)"),
+        ("draw_pooling_windows(5, 5, kernel=2, stride=2, padding=1", "draw_pooling_windows(5, 5, kernel=2, stride=1, padding=1"),
+        ("stride=1, dilation=2, columns=5)", "stride=1, dilation=1, columns=5)"),
+        ("features = list(lenet_features)[:6]",
+         "features = list(lenet_features)[:6]\nfeatures[3] = nn.Conv2d(6, 16, kernel_size=3)"),   # fields 10 and 12
+        ("heads = head_parameters(16, 5, 5, 10)", "heads = head_parameters(16, 4, 4, 10)"),
+        ("draw_max_pool_gradient(x[0, 0], 2", "draw_max_pool_gradient(-x[0, 0], 2"),             # every window takes the 0
     ],
     "02_linear_activation": [
+        # the computational graph: a steeper slope breaks the chain of products taken with 0.1
+        ("nodes = small_graph(x=2.0, w=-1.5, b=0.5, slope=0.1)", "nodes = small_graph(x=2.0, w=-1.5, b=0.5, slope=0.2)"),
         # section 1: the product, the layer, the bias, the parameter count
         ("[3.0, 3.0, 3.0, 3.0]])", "[3.0, 3.0, 3.0, 3.5]])"),
         ("layer.weight.copy_(W_in_by_out.T)", "layer.weight.copy_(W_in_by_out.T * 2)"),
@@ -99,6 +110,8 @@ FALSIFICATIONS: dict[str, list[tuple[str, str]]] = {
     ],
     "03_lenet": [
         # (no quote characters in these edits: the probe quotes them inside a string literal)
+        # the picture of the shapes, drawn for 32×32 images up to Flatten: 16×6×6 and 576
+        ("draw_network_shapes(net, (1, 1, 28, 28)", "draw_network_shapes(net[:7], (1, 1, 32, 32)"),
         # a filter that subtracts twice the bottom-right value: the outputs are no longer all −5
         ("[[1.0, 0.0], [0.0, -1.0]]", "[[1.0, 0.0], [0.0, -2.0]]"),
         # unfold's product with the bias counted twice no longer matches nn.Conv2d
