@@ -56,7 +56,8 @@ EXPECTED = {
     "deleted_test_cell": (10.0, "element 0 is"),
     "calls_torch": (0.0, "aten::leaky_relu is not allowed"),
     "patches_torch_and_checks": (10.0, "element 1 is"),
-    "shell_reconfigured": (10.0, "element 0 is"),
+    "shell_reconfigured": (6.0, "element 0 is"),   # in place and module (compared with its own function); its
+                                                   # reconfigured shell skips its own later answer (9b): 0 there
     "reads_solutions_writes_gradebook": (0.0, "not defined"),
     "reaches_network": (FULL, None),
     # §1 of issue 14: what the submission sends is data, validated where it enters the grader
