@@ -80,6 +80,14 @@ FALSIFICATIONS: dict[str, list[tuple[str, str]]] = {
         # section 4: the table's figures (Sigmoid's row measured on Tanh), Hardswish's jumps, PReLU, RReLU
         ("relu6, hswish = (table[k]", "relu6, hswish = (dict(table, Sigmoid=table[list(table)[6]])[k]"),   # Tanh's row
         ("F.hardswish(probe).sum()", "F.relu(probe).sum()"),
+        # why Hardswish: Swish measured as Hardswish; the integer form with another clip
+        ("gap = (F.hardswish(x) - F.silu(x)).abs()", "gap = (F.hardswish(x) - F.hardswish(x)).abs()"),
+        ("in_integers = whole * (whole + 3).clamp(0, 6)", "in_integers = whole * (whole + 3).clamp(0, 5)"),
+        # gradcheck: a kink in the points that should avoid them; float64 where float32 should fail; a right sigmoid
+        ("away = torch.tensor([-2.5, -0.7, 0.4, 1.3, 4.0]", "away = torch.tensor([-2.5, -0.7, 0.0, 1.3, 4.0]"),
+        ("in_float32 = away.detach().float().requires_grad_()", "in_float32 = away"),
+        ("return grad_output * y                                     # the mistake: y(1 − y) is right",
+         "return grad_output * y * (1 - y)"),
         ("targets = torch.where(inputs > 0, inputs, 0.25 * inputs)", "targets = torch.where(inputs > 0, inputs, 0.35 * inputs)"),
         ("nn.RReLU(lower=0.1, upper=0.3)", "nn.RReLU(lower=0.1, upper=0.5)"),
         # section 5: sparsity, ReLU6 (no large activation: little to clip), ReLU before Sigmoid, in-place
@@ -110,6 +118,10 @@ FALSIFICATIONS: dict[str, list[tuple[str, str]]] = {
     ],
     "03_lenet": [
         # (no quote characters in these edits: the probe quotes them inside a string literal)
+        # d2l.corr2d with the filter flipped (a true convolution); d2l's LeNet sized for 32×32 images
+        ("by_d2l = d2l.corr2d(ramp[0, 0], diagonal_difference[0, 0])",
+         "by_d2l = d2l.corr2d(ramp[0, 0], diagonal_difference[0, 0].flip(0, 1))"),
+        ("d2l_lenet.net(torch.zeros(1, 1, 28, 28))", "d2l_lenet.net(torch.zeros(1, 1, 32, 32))"),
         # the picture of the shapes, drawn for 32×32 images up to Flatten: 16×6×6 and 576
         ("draw_network_shapes(net, (1, 1, 28, 28)", "draw_network_shapes(net[:7], (1, 1, 32, 32)"),
         # a filter that subtracts twice the bottom-right value: the outputs are no longer all −5
