@@ -60,6 +60,21 @@ def lenet5_modern(activation: str = "relu", batch_norm: bool = True, dropout: fl
     )
 
 
+def lenet5_features_with_head(head: str) -> nn.Sequential:
+    """The modern LeNet-5's convolutions (ReLU, BatchNorm, max pooling; (N, 1, 28, 28) → (N, 16, 5, 5))
+    followed by one linear layer to 10 classes, on either of two heads:
+
+    - ``"flatten"``: Flatten → (N, 400) → Linear(400, 10), 4,010 parameters in the head;
+    - ``"gap"``: global average pooling → (N, 16, 1, 1) → Flatten → (N, 16) → Linear(16, 10), 170.
+    """
+    features = list(lenet5_modern())[:8]
+    heads = {"flatten": [nn.Flatten(), nn.Linear(16 * 5 * 5, 10)],
+             "gap": [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 10)]}
+    if head not in heads:
+        raise ValueError(f"head must be one of {sorted(heads)}, got {head!r}")
+    return nn.Sequential(*features, *heads[head])
+
+
 def xavier_init(model: nn.Module) -> nn.Module:
     """Xavier-uniform weights for every linear and convolution layer (what d2l's train_ch6 does)."""
     for module in model.modules():

@@ -36,6 +36,7 @@ FALSIFICATIONS: dict[str, list[tuple[str, str]]] = {
         ("kept = F.max_pool2d(row, (1, 2)", "kept = F.max_pool2d(row, (1, 3)"),
         ("values, indices = F.max_pool2d(grid, 2, return_indices=True)",
          "values, indices = F.max_pool2d(grid.flip(-1), 2, return_indices=True)"),
+        ("other[0, 0][~back] = -100.0", "other[0, 0][~back] = 100.0"),        # new maxima: another unpooled map
         ("ties = torch.tensor([[[[7., 7.], [7., 1.]]]])", "ties = torch.tensor([[[[1., 7.], [7., 7.]]]])"),
         ("agree += out.shape[-1] == pool_output_size(n, k, s, p, d, ceil)",
          "agree += out.shape[-1] == pool_output_size(n, k, s, p, d, False)"),   # a formula without the ceiling

@@ -75,4 +75,4 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(lab, course, page,
     _shot(page, "manual-grading-after")
 
     page.goto(f"{base}/formgrader/manage_students/ada")          # the student's page: the new total
-    page.get_by_text("26.5 / 27").first.wait_for()
+    page.get_by_text("26.5 / 33").first.wait_for()           # 25 autograded + 1.5; 33 with the four written answers

@@ -22,7 +22,7 @@ from autograder.nbgrader_course import generate, import_roster, scratch_course
 ASSIGNMENTS = {
     "01_pooling": ("pooling.ipynb", {"solution": None, "wrong": SUBMISSIONS / "pooling" / "ceil_mode_off_by_one.py"}),
     "02_linear_activation": ("linear_activation.ipynb", {
-        "solution": None, "wrong": SUBMISSIONS / "leaky_relu" / "ge_instead_of_gt.py",
+        "solution": None, "wrong": SUBMISSIONS / "leaky_relu" / "maximum_of_both.py",
         "endless_loop": SUBMISSIONS / "hostile" / "endless_loop.py"}),
     "03_lenet": ("lenet.ipynb", {"solution": None, "wrong": SUBMISSIONS / "lenet" / "no_padding.py"}),
 }

@@ -51,3 +51,15 @@ def test_xavier_init_changes_every_weight_and_is_seeded():
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     bound = (6 / (400 + 120)) ** 0.5
     assert a[7].weight.abs().max() <= bound
+
+
+def test_features_with_a_flatten_or_a_global_average_pooling_head():
+    from course.models import lenet5_features_with_head
+    x = torch.zeros(2, 1, 28, 28)
+    flatten, gap = lenet5_features_with_head("flatten"), lenet5_features_with_head("gap")
+    assert flatten(x).shape == gap(x).shape == (2, 10)
+    features = count_parameters(nn.Sequential(*list(flatten)[:8]))
+    assert count_parameters(flatten) - features == 400 * 10 + 10
+    assert count_parameters(gap) - features == 16 * 10 + 10
+    with pytest.raises(ValueError, match="head must be one of"):
+        lenet5_features_with_head("dense")
