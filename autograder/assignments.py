@@ -6,8 +6,8 @@
 - answer cells (nbgrader solution cells) and the names each one defines;
 - test cells (nbgrader grade cells) with their points, hidden tests included (these never leave
   the grader's process);
-- the exercise's rule (:data:`course.checks.ALLOWED_OPS`): torch's own versions of it, blocked in the
-  student's process, and the only operations its graded functions may run there.
+- the rule of each graded function (:mod:`course.rules`): torch's own versions of it, blocked in the
+  student's process, and the only operations that function may run there.
 """
 
 from __future__ import annotations
@@ -20,10 +20,22 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.notebook_code import strip_markers
-from course.checks import LEAKY_RELU_EXERCISE, POOLING_EXERCISE
+from course.rules import (CROSS_ENTROPY_EXERCISE, GRADIENT_CHECK_EXERCISE, LEAKY_RELU_EXERCISE,
+                          LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE, POOLING_EXERCISE, Exercise)
 
-EXERCISES = {"01_pooling": POOLING_EXERCISE, "02_linear_activation": LEAKY_RELU_EXERCISE}
-"""The rule of each assignment's exercise; an assignment not named here (LeNet-5) may use any operation."""
+ANY_NAME = "*"
+EXERCISES: dict[str, dict[str, Exercise]] = {
+    "01_pooling": {ANY_NAME: POOLING_EXERCISE},
+    "02_linear_activation": {
+        ANY_NAME: LEAKY_RELU_EXERCISE,
+        "linear_forward": LINEAR_EXERCISE, "LinearFunction": LINEAR_EXERCISE, "linear_by_hand": LINEAR_EXERCISE,
+        "linear_backward": LINEAR_BACKWARD_EXERCISE,
+        "numerical_gradient": GRADIENT_CHECK_EXERCISE, "relative_error": GRADIENT_CHECK_EXERCISE,
+    },
+    "03_lenet": {name: CROSS_ENTROPY_EXERCISE for name in ("log_softmax", "cross_entropy", "cross_entropy_backward")},
+}
+"""Per assignment, the rule of each graded function (``"*"``: of every other one); a function with no
+rule here (``lenet5_for``) may use any operation."""
 SETUP_TAG = "grader-setup"
 
 
@@ -43,10 +55,27 @@ class NotebookSpec:
     assignment: str
     name: str
     cells: list[Cell] = field(default_factory=list)
-    forbidden: frozenset = frozenset()
-    allowed: frozenset | None = None     # the only ATen ops a graded call may run; None: any
-    exercise: str = ""                   # the exercise's name, for the error that names it
+    table: dict = field(default_factory=dict)   # export name (or "*") → its Exercise
     folder: str = "source"               # where it was read: "source" (solutions) or "release"
+
+    @property
+    def rules(self) -> dict[str, Exercise]:
+        """The rule of each exported name that has one."""
+        return {name: self.table.get(name, self.table.get(ANY_NAME)) for name in self.exports
+                if self.table.get(name, self.table.get(ANY_NAME)) is not None}
+
+    @property
+    def shortcuts(self) -> frozenset:
+        """torch's own versions of any of the notebook's exercises (what the review flags)."""
+        return frozenset().union(*(rule.shortcuts for rule in self.rules.values()))
+
+    @property
+    def forbidden(self) -> frozenset:
+        """The shortcuts blocked in the student's process for good: every rule's shortcuts that no
+        graded function of the notebook is allowed (``addmm`` is the linear layer's shortcut, and a
+        product LeakyReLU's tests may run)."""
+        allowed = frozenset().union(*(rule.allowed or frozenset() for rule in self.rules.values()))
+        return self.shortcuts - allowed
 
     @property
     def tests(self) -> list[Cell]:
@@ -78,10 +107,7 @@ def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT,
     """The spec of ``<folder>/<assignment>/<notebook>``: ``source`` (hidden tests included) or
     ``release`` (where a hidden test cell holds only the student's note; see autograder.selfcheck)."""
     source = nbformat.read(Path(root) / folder / assignment / notebook, as_version=4)
-    rule = EXERCISES.get(assignment)
-    spec = NotebookSpec(assignment, notebook, forbidden=rule.shortcuts if rule else frozenset(),
-                        allowed=rule.allowed if rule else None, exercise=rule.name if rule else "",
-                        folder=folder)
+    spec = NotebookSpec(assignment, notebook, table=EXERCISES.get(assignment, {}), folder=folder)
     for index, cell in enumerate(source.cells):
         if cell.cell_type != "code":
             continue

@@ -136,7 +136,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
         return not_graded(spec, f"the notebook could not be read ({_reason(exc)})")
 
     cells = student_cells(spec, submitted)
-    result.flags = review(cells, spec.forbidden) + copy_flags(spec, submitted)
+    result.flags = review(cells, spec.shortcuts) + copy_flags(spec, submitted)
     namespace: dict = {"__name__": "__main__", "GRADING_SEED": submission_seed(cells)}
     workdir.mkdir(parents=True, exist_ok=True)
     # The student's process starts (imports torch) while this process runs the setup cells.
@@ -149,7 +149,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
             if cell.kind == "setup":
                 _run_trusted(cell.code, namespace, f"setup cell {cell.index}")
         try:
-            ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds, spec.allowed, spec.exercise)
+            ready = student.run(cells, spec.exports, spec.forbidden, limits.cell_seconds, spec.rules)
             result.cell_errors = cell_errors(ready)
             exports = ready.get("exports") if isinstance(ready, dict) else None
             for name in spec.exports:

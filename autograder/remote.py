@@ -42,6 +42,12 @@ def _raise_student_error(error: dict):
     raise StudentError(f"{name}: {message}")
 
 
+def rule_message(rule) -> dict:
+    """An :class:`course.rules.Exercise` as plain data for the student's process."""
+    return {"name": rule.name, "shortcuts": sorted(rule.shortcuts), "no_autograd": rule.no_autograd,
+            "allowed": None if rule.allowed is None else sorted(rule.allowed)}
+
+
 class StudentProcess:
     """One student's notebook running in the sandbox, from start to :meth:`close`."""
 
@@ -62,12 +68,13 @@ class StudentProcess:
         self.gone: str | None = None
         self._calls = itertools.count(1)
 
-    def run(self, cells, exports, forbidden, seconds: float, allowed=None, exercise: str = "") -> dict:
+    def run(self, cells, exports, forbidden, seconds: float, rules=None) -> dict:
         """Send the cells and wait (at most ``seconds``) until they have run; the ready message.
-        ``forbidden``: torch's own versions of the exercise (blocked for good); ``allowed``: the only
-        ATen operations a call of the student's functions may run (None: any), ``exercise`` its name."""
+        ``forbidden``: torch's own versions of the exercises (blocked for good); ``rules``: exported
+        name → :class:`course.rules.Exercise`, held while a call of that function (or of what it
+        returned) runs."""
         self._send({"cells": cells, "exports": list(exports), "forbidden": sorted(forbidden),
-                    "allowed": None if allowed is None else sorted(allowed), "exercise": exercise,
+                    "rules": {name: rule_message(rule) for name, rule in (rules or {}).items()},
                     "output_file": str(self.workdir / "output.log"), "output_limit": self.output_limit})
         return self._receive(seconds)
 

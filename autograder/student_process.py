@@ -6,9 +6,10 @@ It receives the notebook's code to run (the lesson cells the tests need, the stu
 cells and any cells the student added), blocks the torch operations the exercise forbids at the
 dispatcher level, runs the cells, and then answers the grader's requests: call this function,
 read this attribute, run backward. While a call or a backward runs the student's code, only the
-ATen operations the exercise allows may run (:class:`course.checks.OpGuard`, pushed around that
-call alone: the cells and this module's own encoding and decoding run outside it); any other op
-raises an error that names it and the exercise. What it sends back are values — tensors and plain data, in the
+ATen operations the called function's rule allows may run (:func:`course.checks.rule_guard`, pushed
+around that call alone: the cells and this module's own encoding and decoding run outside it); any
+other op raises an error that names it and the exercise. An object a call returns (a module, a
+method) keeps the rule of that call. What it sends back are values — tensors and plain data, in the
 bounded format of :func:`autograder.wire.send_reply`, never a pickle — that the grader checks in
 its own process, which never runs the student's code.
 """
@@ -28,7 +29,8 @@ import torch
 from torch import nn
 
 from autograder import wire
-from course.checks import OpGuard, shortcut_message
+from course.checks import rule_guard, shortcut_message
+from course.rules import Exercise
 
 
 def block_operations(names) -> object:
@@ -50,6 +52,13 @@ def block_operations(names) -> object:
     return library
 
 
+def _as_exercise(rule) -> Exercise:
+    if isinstance(rule, Exercise):
+        return rule
+    return Exercise(str(rule["name"]), None if rule["allowed"] is None else frozenset(rule["allowed"]),
+                    frozenset(rule["shortcuts"]), bool(rule.get("no_autograd")))
+
+
 def describe(exc: BaseException) -> dict:
     return {"type": type(exc).__name__, "message": str(exc)[:2000],
             "builtin": getattr(builtins, type(exc).__name__, None) is type(exc)}
@@ -58,23 +67,33 @@ def describe(exc: BaseException) -> dict:
 class Student:
     """The student's namespace and the objects handed to the grader by handle."""
 
-    def __init__(self, shortcuts=(), allowed=None, exercise: str = ""):
+    _encoding_rule = None
+
+    def __init__(self, rules: dict | None = None):
+        """``rules``: exported name → its rule (a :class:`course.rules.Exercise`, or the plain data of
+        :func:`autograder.remote.rule_message`); a name without one runs unrestricted."""
         self.namespace = {"__name__": "__main__"}
         self.objects: dict[int, object] = {}
-        self.calls: dict[int, tuple[list, list]] = {}
-        # Copied now, before any of the student's code runs (a later change to course.checks is no help).
-        self._rule = (frozenset(shortcuts), None if allowed is None else frozenset(allowed), exercise)
+        self.calls: dict[int, tuple[list, list, object]] = {}
+        # Copied now, before any of the student's code runs (a later change to course.rules is no help).
+        self._rules = {name: _as_exercise(rule) for name, rule in (rules or {}).items()}
+        self._origin: dict[int, object] = {}      # handle → the rule of the call that returned it
 
-    def guard(self):
-        """The allow-list for one call or backward of the student's code (nothing where none is set)."""
-        shortcuts, allowed, exercise = self._rule
-        if allowed is None and not shortcuts:
-            return contextlib.nullcontext()
-        return OpGuard(shortcuts, allowed, exercise, raise_at_once=True)
+    def guard(self, rule):
+        """The rule held during one call or backward of the student's code (nothing for None)."""
+        return contextlib.nullcontext() if rule is None else rule_guard(rule)
+
+    def rule_of(self, request):
+        """The rule of the function a request calls: an exported name's own, or that of the call
+        that handed out the object."""
+        if "export" in request:
+            return self._rules.get(request["export"])
+        return self._origin.get(request["handle"])
 
     # -- values going out -------------------------------------------------------------------
-    def handle(self, obj) -> int:
+    def handle(self, obj, rule=None) -> int:
         self.objects[id(obj)] = obj
+        self._origin.setdefault(id(obj), rule)
         return id(obj)
 
     def module_spec(self, module):
@@ -115,7 +134,7 @@ class Student:
                 return spec
         kind = "class" if isinstance(value, type) else "module" if isinstance(value, nn.Module) else \
             "callable" if callable(value) else "object"
-        return {"__remote__": self.handle(value), "kind": kind, "class": type(value).__name__}
+        return {"__remote__": self.handle(value, self._encoding_rule), "kind": kind, "class": type(value).__name__}
 
     # -- values coming in --------------------------------------------------------------------
     def decode(self, value, tensors):
@@ -151,23 +170,31 @@ class Student:
         versions = [t._version for t in tensors]
         args = self.decode(request["args"], tensors)
         kwargs = self.decode(request["kwargs"], tensors)
-        target = self.target(request)
-        with self.guard():
+        target, rule = self.target(request), self.rule_of(request)
+        with self.guard(rule):
             result = target(*args, **kwargs)
         mutated = {str(i): t.detach().clone() for i, t in enumerate(tensors) if t._version != versions[i]}
-        reply = {"result": self.encode(result, tensors), "mutated": mutated}
+        reply = {"result": self.encode_for(rule, result, tensors), "mutated": mutated}
         if any(leaf is not None for leaf in leaves):
             outputs = [r for r in (result if isinstance(result, (tuple, list)) else [result])
                        if isinstance(r, torch.Tensor)]
-            self.calls[request["call"]] = (leaves, outputs)
+            self.calls[request["call"]] = (leaves, outputs, rule)
         return reply
 
+    def encode_for(self, rule, value, inputs):
+        """:meth:`encode`, the objects it hands out keeping ``rule`` (a module's methods, an instance's)."""
+        self._encoding_rule = rule
+        try:
+            return self.encode(value, inputs)
+        finally:
+            self._encoding_rule = None
+
     def backward(self, request):
-        leaves, outputs = self.calls.pop(request["call"])
+        leaves, outputs, rule = self.calls.pop(request["call"])
         pairs = [(o, g) for o, g in zip(outputs, request["grads"]) if g is not None and o.requires_grad]
         wanted = [leaf for leaf in leaves if leaf is not None]
         if pairs and wanted:
-            with self.guard():         # the student's backward, and autograd's through their forward
+            with self.guard(rule):     # the student's backward, and autograd's through their forward
                 grads = torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True)
         else:
             grads = [None] * len(wanted)
@@ -175,7 +202,8 @@ class Student:
         return {"grads": [None if leaf is None else next(it) for leaf in leaves]}
 
     def getattr(self, request):
-        return {"result": self.encode(getattr(self.objects[request["handle"]], request["name"]), [])}
+        value = getattr(self.objects[request["handle"]], request["name"])
+        return {"result": self.encode_for(self._origin.get(request["handle"]), value, [])}
 
     def repr(self, request):
         return {"result": repr(self.objects[request["handle"]])}
@@ -213,7 +241,7 @@ def main(read_fd: int, write_fd: int) -> int:
     job = wire.receive(read_fd)
     limit_output(job["output_file"], job["output_limit"])
     torch.set_num_threads(1)
-    student = Student(job["forbidden"], job.get("allowed"), job.get("exercise", ""))
+    student = Student(job.get("rules"))
     student._library = block_operations(job["forbidden"])
     errors = run_cells(student, job["cells"])
     exports = {}

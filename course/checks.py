@@ -14,123 +14,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
 
 import torch
+from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_flatten
 
-ACTIVATION_SHORTCUTS = frozenset({
-    "leaky_relu", "leaky_relu_", "leaky_relu_backward", "rrelu", "rrelu_", "rrelu_with_noise",
-    "rrelu_with_noise_", "prelu", "_prelu_kernel", "elu", "elu_", "celu", "celu_", "selu", "selu_",
-})
-"""ATen operations a hand-written LeakyReLU must not call."""
-
-POOLING_SHORTCUTS = frozenset({
-    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool2d_with_indices", "max_pool3d_with_indices",
-    "max_pool1d_with_indices", "max_pool2d_with_indices_backward", "quantized_max_pool2d",
-    "mkldnn_max_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "avg_pool2d_backward",
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "_adaptive_avg_pool2d",
-    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d", "lp_pool1d", "lp_pool2d",
-    "fractional_max_pool2d", "fractional_max_pool3d", "max_unpool2d", "max_unpool3d",
-})
-"""ATen operations a hand-written pooling layer must not call."""
+from course.rules import (  # noqa: F401 - the rules, importable from here as the notebooks do
+    ACTIVATION_SHORTCUTS, ALLOWED_OPS, CROSS_ENTROPY_EXERCISE, GRADIENT_CHECK_EXERCISE, LEAKY_RELU_EXERCISE,
+    LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE, POOLING_EXERCISE, POOLING_SHORTCUTS, Exercise)
 
 
 class ShortcutUsed(AssertionError):
     """The code under test called an operation the exercise forbids, or one it does not allow."""
-
-
-# -- the operations an exercise allows ----------------------------------------------------------
-# An allow-list, not only a deny-list: a list of torch's shortcuts is never complete (PReLU's
-# backward kernel computes LeakyReLU's gradient, a 3-D pooling kernel pools a depth-1 volume, a
-# convolution with a kernel of ones sums windows), so while a student's graded function runs, only
-# the ATen operations below may run. Chosen by measurement: the operations of the instructor's
-# solutions and of honest alternative answers (tests/submissions/*/honest_*.py: masks by where,
-# by index_put, masked_fill, masked_scatter, scatter; windows by unfold, as_strided, slicing loops,
-# F.unfold; padding by F.pad or torch.cat; backward by scatter_add, index_put, index_add, one-hot
-# sums), of what autograd runs for their backward, and of the tests' own checks (gradcheck).
-# Names are ATen overload packets (``aten::add`` covers every overload; ``add_`` is its own).
-
-def _with_inplace(*names: str) -> frozenset:
-    return frozenset(names) | frozenset(n + "_" for n in names)
-
-
-ARITHMETIC = _with_inplace("add", "sub", "rsub", "mul", "div", "neg", "abs", "sign", "sgn", "reciprocal",
-                           "remainder", "fmod", "floor_divide", "floor", "ceil", "trunc", "round", "copysign",
-                           "pow", "square", "sqrt")
-"""Elementwise arithmetic (``+ - * /`` and friends, in place too)."""
-
-COMPARISONS = _with_inplace("gt", "ge", "lt", "le", "eq", "ne", "logical_not", "logical_and", "logical_or",
-                            "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor") | frozenset({
-    "isnan", "isinf", "isfinite", "isposinf", "isneginf", "signbit", "maximum", "minimum", "fmax", "fmin",
-    "equal", "isclose", "allclose"})
-"""Comparisons, NaN/inf tests, boolean logic, elementwise maximum/minimum."""
-
-SELECTION = _with_inplace("clamp", "clamp_min", "clamp_max", "masked_fill", "masked_scatter", "relu",
-                          "nan_to_num") | frozenset({
-    "where", "masked_select", "nonzero", "nonzero_static", "threshold_backward", "masked_select_backward",
-    "masked_scatter_backward"})
-"""Masks: ``torch.where``, clamping, ``masked_fill``/``masked_scatter``/``masked_select``, ``nonzero``,
-``nan_to_num``."""
-
-INDEXING = _with_inplace("index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add",
-                         "scatter_reduce") | frozenset({
-    "index", "_index_put_impl_", "index_select", "index_select_backward", "gather", "take", "take_along_dim",
-    "select", "select_backward", "slice", "slice_backward", "narrow", "select_scatter", "slice_scatter",
-    "_unsafe_index", "_unsafe_index_put", "sort", "topk"})
-"""Indexing and scattering: ``x[mask]``, ``x[i] = v``, gather/scatter(_add), index_add/copy/fill."""
-
-VIEWS = _with_inplace("squeeze", "unsqueeze", "transpose", "t", "as_strided") | frozenset({
-    "view", "_unsafe_view", "reshape", "_reshape_alias", "alias", "permute", "expand", "expand_as", "flatten",
-    "unflatten", "unfold", "unfold_backward", "flip", "roll", "movedim", "diagonal", "split", "split_with_sizes",
-    "chunk", "unbind", "cat", "stack", "repeat", "tile", "constant_pad_nd", "pad", "contiguous",
-    "as_strided_scatter", "view_as", "broadcast_to"})
-"""Views and reshaping, sliding windows (``Tensor.unfold``), concatenation and padding (``F.pad``, ``torch.cat``)."""
-
-CREATION = frozenset({
-    "zeros", "ones", "full", "empty", "empty_like", "zeros_like", "ones_like", "full_like", "new_zeros", "new_ones",
-    "new_full", "new_empty", "empty_strided", "new_empty_strided", "arange", "linspace", "scalar_tensor",
-    "lift_fresh", "lift_fresh_copy", "fill", "fill_", "zero_"})
-"""New tensors: zeros/ones/full/empty/arange, their ``*_like`` and ``new_*`` forms, fill."""
-
-CONVERSION = frozenset({"_to_copy", "copy_", "_copy_from", "_copy_from_and_resize", "clone", "detach",
-                        "detach_", "resize_", "_local_scalar_dense", "promote_types", "result_type"})
-"""dtype/device conversion (``.to``), copies (``copy_``, ``clone``), ``detach``, ``.item()``."""
-
-LINEAR_ALGEBRA = frozenset({"mm", "addmm", "bmm", "matmul", "mv", "dot"})
-"""The matrix products of the linear layers the tests put around an activation (no window, no activation)."""
-
-SMALL_REDUCTIONS = frozenset({"sum", "all", "any", "max", "min"})
-"""What the tests' own checks run on results (``.sum().backward()``, gradcheck's comparisons)."""
-
-POOLING_REDUCTIONS = SMALL_REDUCTIONS | frozenset({"mean", "amax", "amin", "argmax", "argmin", "cumsum",
-                                                   "count_nonzero", "prod"})
-"""The reductions a pooling layer is built from: max/amax/argmax over a window, its sum or mean."""
-
-WINDOWS = frozenset({"im2col", "col2im"})
-"""``F.unfold`` (im2col) and its backward: every window at once, like ``Tensor.unfold``."""
-
-_PRIMITIVES = ARITHMETIC | COMPARISONS | SELECTION | INDEXING | VIEWS | CREATION | CONVERSION
-
-ALLOWED_OPS = {
-    "leaky_relu": _PRIMITIVES | LINEAR_ALGEBRA | SMALL_REDUCTIONS,
-    "pooling": _PRIMITIVES | LINEAR_ALGEBRA | POOLING_REDUCTIONS | WINDOWS,
-}
-"""Per exercise, the only ATen operations its graded functions may run (forward and backward)."""
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """An exercise's rule: the operations it allows, and torch's own versions of it (named as such)."""
-
-    name: str
-    allowed: frozenset | None          # None: any operation but the shortcuts
-    shortcuts: frozenset
-
-
-LEAKY_RELU_EXERCISE = Exercise("leaky_relu", ALLOWED_OPS["leaky_relu"], ACTIVATION_SHORTCUTS)
-POOLING_EXERCISE = Exercise("pooling", ALLOWED_OPS["pooling"], POOLING_SHORTCUTS)
 
 
 def shortcut_message(op: str) -> str:
@@ -183,6 +80,40 @@ class OpGuard(TorchDispatchMode):
         return sorted(n for n in self.names - self.shortcuts if not self.allows(n))
 
 
+def autograd_message(exercise: str) -> str:
+    """Why a function that computes gradients itself may not build an autograd graph."""
+    return (f"autograd is not used in this exercise ({exercise}): compute the gradient from the formulas "
+            "(or from values of the function), without requires_grad, backward or torch.autograd")
+
+
+class NoAutograd(TorchFunctionMode):
+    """Raises a ``RuntimeError`` at the first operation whose result requires grad: inside a function
+    that is called with tensors that do not, that means it set up autograd (``requires_grad_``,
+    ``torch.autograd.grad``, ``torch.func``: each starts there) instead of computing the gradient."""
+
+    def __init__(self, exercise: str):
+        super().__init__()
+        self.exercise = exercise
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        result = func(*args, **(kwargs or {}))
+        if any(isinstance(t, torch.Tensor) and t.requires_grad for t in tree_flatten(result)[0]):
+            raise RuntimeError(autograd_message(self.exercise))
+        return result
+
+
+@contextmanager
+def rule_guard(rule: Exercise):
+    """The rule held while a student's graded function runs, raising at the first breach: its
+    allow-list and shortcuts (:class:`OpGuard`) and, for a rule with ``no_autograd``, :class:`NoAutograd`."""
+    with OpGuard(rule.shortcuts, rule.allowed, rule.name, raise_at_once=True):
+        if rule.no_autograd:
+            with NoAutograd(rule.name):
+                yield
+        else:
+            yield
+
+
 @contextmanager
 def forbid_ops(rule: Exercise | Iterable[str], what: str = "this exercise"):
     """Run the block while recording ATen ops; raise :class:`ShortcutUsed` if one of torch's own
@@ -191,7 +122,7 @@ def forbid_ops(rule: Exercise | Iterable[str], what: str = "this exercise"):
     exercise = rule if isinstance(rule, Exercise) else Exercise(what, None, frozenset(rule))
     guard = OpGuard(exercise.shortcuts, exercise.allowed, exercise.name)
     try:
-        with guard:
+        with guard, (NoAutograd(exercise.name) if exercise.no_autograd else nullcontext()):
             yield guard.names
     finally:
         # Checked even when the block raised: an error from torch's own op is no excuse.

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from autograder.student_process import Student
-from course.checks import ALLOWED_OPS, LEAKY_RELU_EXERCISE, POOLING_EXERCISE, OpGuard, ShortcutUsed, forbid_ops
+from course.checks import (ALLOWED_OPS, LEAKY_RELU_EXERCISE, LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE,
+                           POOLING_EXERCISE, OpGuard, ShortcutUsed, forbid_ops)
 from grading import SUBMISSIONS, build_submission, grade_in_sandbox
 
 
@@ -57,7 +58,7 @@ def _call(student, name, *tensors, requires_grad=False):
 
 
 def test_the_students_process_allows_only_the_list_during_calls_and_backward():
-    student = Student(LEAKY_RELU_EXERCISE.shortcuts, LEAKY_RELU_EXERCISE.allowed, "leaky_relu")
+    student = Student({name: LEAKY_RELU_EXERCISE for name in ("honest", "prelu", "through_kernel", "by_hand")})
     exec("import torch\n"
          "table = torch.nn.functional.conv1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))   # cells: not restricted\n"
          "def honest(x):\n    return torch.where(x > 0, x, x * 0.5)\n"
@@ -101,3 +102,56 @@ def test_the_sandbox_scores_the_new_fixtures_as_nbgrader_does(module, tmp_path):
         if failures and name.startswith(("backward_", "avg_by")):               # not torch's own: the list's error
             assert all("is not among the operations this exercise allows" in t["reason"] for t in tests
                        if t["score"] < t["max_score"] and "visible" in t["grade_id"]), name
+
+
+# -- one rule per graded function ---------------------------------------------------------------------
+
+def test_each_exported_function_runs_under_its_own_rule():
+    student = Student({"leaky": LEAKY_RELU_EXERCISE, "linear_forward": LINEAR_EXERCISE,
+                       "linear_backward": LINEAR_BACKWARD_EXERCISE, "make_layer": LINEAR_EXERCISE})
+    exec("import torch\n"
+         "def leaky(x):\n    return torch.addmm(x, x, x) * 0 + torch.where(x > 0, x, 0.1 * x)\n"
+         "def linear_forward(x):\n    return torch.addmm(x, x, x)\n"
+         "def by_product(x):\n    return x @ x.T + x\n"
+         "def linear_backward(x):\n    y = x.detach().requires_grad_()\n"
+         "    return torch.autograd.grad((y @ y).sum(), y)[0]\n"
+         "class Layer(torch.nn.Module):\n    def forward(self, x):\n        return torch.addmm(x, x, x)\n"
+         "def make_layer():\n    return Layer()\n", student.namespace)
+    student.namespace["honest_backward"] = student.namespace["by_product"]
+    x = torch.eye(2)
+    assert _call(student, "leaky", x)["result"].tolist() == [[1.0, 0.0], [0.0, 1.0]]      # LeakyReLU's rule
+    with pytest.raises(RuntimeError, match=r"aten::addmm is not allowed in this exercise"):
+        _call(student, "linear_forward", x)                                               # the linear layer's
+    with pytest.raises(RuntimeError, match=r"autograd is not used in this exercise \(linear_backward\)"):
+        _call(student, "linear_backward", x)
+    handle = _call(student, "make_layer")["result"]["__remote__"]                         # what a call returns
+    with pytest.raises(RuntimeError, match=r"aten::addmm is not allowed"):                # keeps its rule
+        student.call({"handle": handle, "call": 2, "tensors": [x], "requires_grad": [False],
+                      "args": [{"__tensor__": 0}], "kwargs": {}})
+
+
+def test_the_process_wide_block_spares_what_another_function_of_the_notebook_may_run():
+    from autograder.assignments import load_notebook_spec
+
+    spec = load_notebook_spec("02_linear_activation", "linear_activation.ipynb")
+    assert {"leaky_relu", "_prelu_kernel", "linear"} <= spec.forbidden and "addmm" not in spec.forbidden
+    assert spec.rules["leaky_relu"] is LEAKY_RELU_EXERCISE and spec.rules["linear_backward"] is LINEAR_BACKWARD_EXERCISE
+    assert "addmm" in spec.shortcuts                                                      # still flagged in review
+    lenet = load_notebook_spec("03_lenet", "lenet.ipynb")
+    assert "lenet5_for" not in lenet.rules and {"_log_softmax", "nll_loss_forward"} <= lenet.forbidden
+
+
+def test_no_autograd_lets_formulas_run_and_stops_every_way_into_autograd():
+    x, weight, grad = torch.randn(3, 4), torch.randn(2, 4), torch.randn(3, 2)
+    with forbid_ops(LINEAR_BACKWARD_EXERCISE, "linear_backward"):
+        grad @ weight, grad.T @ x, grad.sum(0)                                              # the formulas
+    attempts = {
+        "requires_grad_": lambda: x.clone().requires_grad_(),
+        "a leaf made with requires_grad": lambda: torch.zeros(3, requires_grad=True),
+        "torch.func.vjp": lambda: torch.func.vjp(lambda t: t @ weight.T, x)[1](grad),
+        "torch.autograd.functional": lambda: torch.autograd.functional.vjp(lambda t: t @ weight.T, x, grad),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(RuntimeError, match="autograd is not used in this exercise"):
+            with forbid_ops(LINEAR_BACKWARD_EXERCISE, "linear_backward"):
+                attempt()
