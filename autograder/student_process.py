@@ -30,6 +30,7 @@ from torch import nn
 
 from autograder import wire
 from course.checks import rule_guard, shortcut_message
+from course.probes import PROBES
 from course.rules import Exercise
 
 
@@ -78,6 +79,7 @@ class Student:
         # Copied now, before any of the student's code runs (a later change to course.rules is no help).
         self._rules = {name: _as_exercise(rule) for name, rule in (rules or {}).items()}
         self._origin: dict[int, object] = {}      # handle → the rule of the call that returned it
+        self._probes = dict(PROBES)              # the functions a test may pass by name
 
     def guard(self, rule):
         """The rule held during one call or backward of the student's code (nothing for None)."""
@@ -145,6 +147,8 @@ class Student:
                 return self.objects[value["__handle__"]]
             if "__dtype__" in value:
                 return getattr(torch, value["__dtype__"])
+            if "__probe__" in value:
+                return self._probes[value["__probe__"]]
             return {k: self.decode(v, tensors) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return type(value)(self.decode(v, tensors) for v in value)
