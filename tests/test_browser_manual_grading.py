@@ -47,7 +47,7 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(lab, course, page,
     page.set_default_timeout(60_000)
     page.goto(f"{base}/formgrader?token={token}")           # logs the instructor in (cookie)
     page.get_by_text(ASSIGNMENT).first.wait_for()
-    assert _written_grade(course) == (None, True, 25.0)
+    assert _written_grade(course) == (None, True, 43.0)
 
     url = _submission_url(course, base, "ada")
     page.goto(url)
@@ -65,7 +65,7 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(lab, course, page,
         if _written_grade(course)[0] is not None:
             break
         page.wait_for_timeout(200)
-    assert _written_grade(course) == (1.5, False, 26.5)
+    assert _written_grade(course) == (1.5, False, 44.5)
 
     page.reload()
     score = page.locator(f"input.score#{WRITTEN}")
@@ -75,4 +75,4 @@ def test_instructor_grades_a_written_answer_in_the_formgrader(lab, course, page,
     _shot(page, "manual-grading-after")
 
     page.goto(f"{base}/formgrader/manage_students/ada")          # the student's page: the new total
-    page.get_by_text("26.5 / 33").first.wait_for()           # 25 autograded + 1.5; 33 with the four written answers
+    page.get_by_text("44.5 / 53").first.wait_for()           # 43 autograded + 1.5; 53 with the five written answers

@@ -66,22 +66,22 @@ def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
     assert summary["graded"] == ["ada"], summary
     assert _grade(root, "ada") == {"auto": None, "manual": None, "needs": True, "max": 2.0, "submission_needs": True}
-    assert _exported(root, tmp_path) == (25.0, 33.0)              # every autograded point, the four written ones pending
+    assert _exported(root, tmp_path) == (43.0, 53.0)              # every autograded point, the five written ones pending
 
     _set_manual_score(root, "ada", 1.5)
     assert _grade(root, "ada")["needs"] is False
-    assert _grade(root, "ada")["submission_needs"] is True           # three written answers still wait
-    assert _exported(root, tmp_path) == (26.5, 33.0)
+    assert _grade(root, "ada")["submission_needs"] is True           # four written answers still wait
+    assert _exported(root, tmp_path) == (44.5, 53.0)
     others = sorted(written_answers(ASSIGNMENT, NOTEBOOK) - {WRITTEN})
-    assert len(others) == 3, others
+    assert len(others) == 4, others
     for written in others:
         _set_manual_score(root, "ada", 2.0, written)
     assert _grade(root, "ada")["submission_needs"] is False
-    assert _exported(root, tmp_path) == (32.5, 33.0)
+    assert _exported(root, tmp_path) == (52.5, 53.0)
 
     # Graded again (a resubmission): the written answers are to be reviewed again, their scores are not lost.
     again = grade_all(ASSIGNMENT, root, workers=1, force=True, limits=LIMITS, progress=False)
     assert again["graded"] == ["ada"], again
     assert _grade(root, "ada") == {"auto": None, "manual": 1.5, "needs": True, "max": 2.0, "submission_needs": True}
-    assert [_grade(root, "ada", written)["manual"] for written in others] == [2.0] * 3
-    assert _exported(root, tmp_path) == (32.5, 33.0)
+    assert [_grade(root, "ada", written)["manual"] for written in others] == [2.0] * 4
+    assert _exported(root, tmp_path) == (52.5, 53.0)
