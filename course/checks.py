@@ -89,13 +89,16 @@ def autograd_message(exercise: str) -> str:
 class NoAutograd(TorchFunctionMode):
     """Raises a ``RuntimeError`` at the first operation whose result requires grad: inside a function
     that is called with tensors that do not, that means it set up autograd (``requires_grad_``,
-    ``torch.autograd.grad``, ``torch.func``: each starts there) instead of computing the gradient."""
+    ``torch.autograd.grad``, ``torch.func``: each starts there) instead of computing the gradient;
+    and at the first dual tensor of forward-mode AD (``forward_ad.make_dual``, ``torch.func.jvp``)."""
 
     def __init__(self, exercise: str):
         super().__init__()
         self.exercise = exercise
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
+        if getattr(func, "__name__", "") == "_make_dual":       # forward-mode AD (torch.func.jvp too)
+            raise RuntimeError(autograd_message(self.exercise))
         result = func(*args, **(kwargs or {}))
         if any(isinstance(t, torch.Tensor) and t.requires_grad for t in tree_flatten(result)[0]):
             raise RuntimeError(autograd_message(self.exercise))

@@ -141,6 +141,13 @@ def test_the_process_wide_block_spares_what_another_function_of_the_notebook_may
     assert "lenet5_for" not in lenet.rules and {"_log_softmax", "nll_loss_forward"} <= lenet.forbidden
 
 
+def _forward_mode(x, weight):
+    import torch.autograd.forward_ad as fwAD
+
+    with fwAD.dual_level():
+        return fwAD.unpack_dual(fwAD.make_dual(x, torch.ones_like(x)) @ weight.T).tangent
+
+
 def test_no_autograd_lets_formulas_run_and_stops_every_way_into_autograd():
     x, weight, grad = torch.randn(3, 4), torch.randn(2, 4), torch.randn(3, 2)
     with forbid_ops(LINEAR_BACKWARD_EXERCISE, "linear_backward"):
@@ -150,6 +157,8 @@ def test_no_autograd_lets_formulas_run_and_stops_every_way_into_autograd():
         "a leaf made with requires_grad": lambda: torch.zeros(3, requires_grad=True),
         "torch.func.vjp": lambda: torch.func.vjp(lambda t: t @ weight.T, x)[1](grad),
         "torch.autograd.functional": lambda: torch.autograd.functional.vjp(lambda t: t @ weight.T, x, grad),
+        "forward-mode AD": lambda: _forward_mode(x, weight),
+        "torch.func.jvp": lambda: torch.func.jvp(lambda t: t @ weight.T, (x,), (torch.ones_like(x),)),
     }
     for what, attempt in attempts.items():
         with pytest.raises(RuntimeError, match="autograd is not used in this exercise"):
