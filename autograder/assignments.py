@@ -61,8 +61,8 @@ class NotebookSpec:
     @property
     def rules(self) -> dict[str, Exercise]:
         """The rule of each exported name that has one."""
-        return {name: self.table.get(name, self.table.get(ANY_NAME)) for name in self.exports
-                if self.table.get(name, self.table.get(ANY_NAME)) is not None}
+        found = {name: self.table.get(name, self.table.get(ANY_NAME)) for name in self.exports}
+        return {name: rule for name, rule in found.items() if rule is not None}
 
     @property
     def shortcuts(self) -> frozenset:
