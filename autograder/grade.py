@@ -207,7 +207,10 @@ def _grader_memory() -> dict:
 def grade_submission(job: dict) -> dict:
     """Grade every notebook of one (student, assignment); runs in a worker process."""
     root, assignment = Path(job["root"]), job["assignment"]
-    specs = _WORKER_STATE.setdefault((str(root), assignment), load_assignment(assignment, root))
+    key = (str(root), assignment)
+    if key not in _WORKER_STATE:                     # each worker reads the source notebooks once
+        _WORKER_STATE[key] = load_assignment(assignment, root)
+    specs = _WORKER_STATE[key]
     return grade_folder(specs, root / "submitted" / job["student"] / assignment, job)
 
 

@@ -191,6 +191,30 @@ def assert_close_like_torch(actual: list[float], expected: list[float], dtype: t
     assert_close_floats(actual, expected, rel, abs_, what)
 
 
+def own_result(function, *args):
+    """``function(*args)``, or None where it raises: the student's own answer to an earlier step, for
+    a test that may compare with it. (Where the earlier step breaks its rule, that step's test takes
+    the points; this one then compares with torch's value only.)"""
+    try:
+        return function(*args)
+    except Exception:
+        return None
+
+
+def assert_close_to_torch_or_own(actual, expected, own, dtype: torch.dtype, what: str = "values") -> None:
+    """:func:`assert_close_like_torch` of the tensor ``actual`` against torch's ``expected``, or else
+    against ``own`` (the tensor the student's own earlier step gave, or None): an answer built on the
+    student's earlier step is right when it agrees with that step, so one mistake costs one rule."""
+    try:
+        assert_close_like_torch(floats_of(actual), floats_of(expected), dtype, what)
+    except AssertionError:
+        try:
+            mine = floats_of(own)
+        except Exception:                       # None, or not a tensor: nothing of the student's to agree with
+            raise AssertionError(f"{what}: not torch's values (and no result of your own earlier step to compare)") from None
+        assert_close_like_torch(floats_of(actual), mine, dtype, f"{what} (neither torch's nor your earlier step's)")
+
+
 def layer_shapes(model, sample_shape) -> list[tuple[int, ...]]:
     """The shape of one sample after each layer of ``model`` (an iterable of layers, such as an
     ``nn.Sequential``), run on a batch of two zero samples of ``sample_shape`` (e.g. (C, H, W))."""

@@ -25,6 +25,7 @@ from autograder.copied_solution import is_copy_flag
 from autograder.grade import Limits, grade_all, results_path
 from autograder.nbgrader_course import generate, import_roster, scores, scratch_course
 from grading import SUBMISSIONS, build_submission
+from test_linear_activation_grading import NEW
 
 ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
 VISIBLE = {"test_leaky_relu_visible", "test_module_visible"}
@@ -38,36 +39,38 @@ TOTAL = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in     # writte
             nbformat.read(COURSE_ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4).cells
             if (c.metadata.get("nbgrader") or {}).get("grade"))
 SLOW = "the tests that finished before the notebook's time ran out"
-# submission → (score out of 25 or NOT_GRADED, a phrase the reason for lost points (or for not
-# grading it) must contain)
+# submission → (score out of FULL or NOT_GRADED, a phrase the reason for lost points (or for not
+# grading it) must contain). Every fixture changes only LeakyReLU's cells (25 points) or the whole
+# run: one that leaves the rest of the notebook running keeps the NEW points of the linear layer and
+# the gradient check (sections 9c and 9d), which use nothing of LeakyReLU.
 EXPECTED = {
     "solution": (FULL, None),
-    "partly_wrong": (22.0, "leaky_relu([-2, 0, 3], 2.5)"),
+    "partly_wrong": (22.0 + NEW, "leaky_relu([-2, 0, 3], 2.5)"),
     "unanswered": (0.0, "NotImplementedError"),
-    "syntax_error": (0.0, "not defined"),
-    "exception_at_import": (0.0, "not defined"),
+    "syntax_error": (0.0 + NEW, "not defined"),
+    "exception_at_import": (0.0 + NEW, "not defined"),
     "endless_loop": (0.0, "time limit exceeded"),
     "os_exit": (0.0, "exit code 3"),
-    "sys_exit": (0.0, "not defined"),
+    "sys_exit": (0.0 + NEW, "not defined"),
     "segfault": (0.0, "signal SIGSEGV"),
-    "memory_hog": (0.0, "not defined"),
+    "memory_hog": (0.0 + NEW, "not defined"),
     "huge_output": (FULL, None),
-    "edited_test_cell": (10.0, "element 0 is"),    # the values wrong: 15 of 25 lost
-    "deleted_test_cell": (10.0, "element 0 is"),
-    "calls_torch": (0.0, "aten::leaky_relu is not allowed"),
-    "patches_torch_and_checks": (10.0, "element 1 is"),
+    "edited_test_cell": (10.0 + NEW, "element 0 is"),    # the values wrong: 15 of LeakyReLU's 25 lost
+    "deleted_test_cell": (10.0 + NEW, "element 0 is"),
+    "calls_torch": (0.0 + NEW, "aten::leaky_relu is not allowed"),
+    "patches_torch_and_checks": (10.0 + NEW, "element 1 is"),
     "shell_reconfigured": (6.0, "element 0 is"),   # in place and module (compared with its own function); its
                                                    # reconfigured shell skips its own later answer (9b): 0 there
-    "reads_solutions_writes_gradebook": (0.0, "not defined"),
+    "reads_solutions_writes_gradebook": (0.0 + NEW, "not defined"),
     "reaches_network": (FULL, None),
     # §1 of issue 14: what the submission sends is data, validated where it enters the grader
-    "lone_surrogate_message": (0.0, "ValueError: bad \ufffd text"),
+    "lone_surrogate_message": (0.0 + NEW, "ValueError: bad \ufffd text"),
     "non_json_ready_message": (FULL, None),
     "null_nbgrader_metadata": (FULL, None),
     "invalid_timestamp": (FULL, None),
     # §2: nothing of the grader reaches the student; hidden tests' inputs are drawn per submission
     "reads_grader_environment": (FULL, None),
-    "hard_codes_feedback": (10.0, "element 0 is"),
+    "hard_codes_feedback": (10.0 + NEW, "element 0 is"),
     # §6: only the student's own file is graded (NOT_GRADED: the run reports it, records nothing)
     "symlink_to_source": (NOT_GRADED, "linear_activation.ipynb is a symbolic link (refused, never followed)"),
     "symlink_to_other_student": (NOT_GRADED, "linear_activation.ipynb is a symbolic link"),
@@ -85,7 +88,7 @@ EXPECTED = {
     "slow_replies": (SLOW, "time limit exceeded (the notebook's total of 50 s)"),
     # §7: taking the block on torch's op apart no longer earns its points (the allow-list holds during
     # each call); the tampering is flagged for review
-    "removes_the_block": (0.0, "aten::leaky_relu is not allowed"),
+    "removes_the_block": (0.0 + NEW, "aten::leaky_relu is not allowed"),
     # ... and also switching off the allow-list inside each call does: the points stand, flagged
     "escapes_the_allow_list": (FULL, None),
 }
@@ -326,7 +329,7 @@ def test_gradebook_and_source_untouched_by_students(course):
 def test_feedback_has_reasons_and_no_hidden_tests(course):
     root = course["root"]
     html = (root / "feedback" / "partly_wrong" / ASSIGNMENT / "feedback.html").read_text()
-    assert "22 / 25" in html and "2.5" in html
+    assert f"{EXPECTED['partly_wrong'][0]:g} / {FULL:g}" in html and "2.5" in html
     for hidden_fragment in ("BEGIN HIDDEN", "_random_values", "_expected(", "struct.unpack"):
         assert hidden_fragment not in html
     ended = (root / "feedback" / "endless_loop" / ASSIGNMENT / "feedback.html").read_text()
@@ -342,7 +345,7 @@ def test_export_is_one_row_per_student_with_scores(course, tmp_path):
         if score is SLOW:
             continue
         score = 0.0 if score is NOT_GRADED else score
-        # 25 autograded points and a written answer of 2 that waits for a person (tests/test_manual_grading.py)
+        # FULL autograded points and written answers that wait for a person (tests/test_manual_grading.py)
         assert float(by_student[name]["score"]) == score and float(by_student[name]["max_score"]) == TOTAL
 
 

@@ -20,6 +20,7 @@ import urllib.request
 import nbformat
 import pytest
 
+from autograder.assignments import load_notebook_spec
 from autograder.feedback import generate_feedback
 from autograder.grade import Limits, grade_all
 from autograder.nbgrader_course import generate, import_roster, load_config, scratch_course
@@ -34,6 +35,7 @@ PAYLOADS = {}
 exec((FIXTURES / "hostile.py").read_text(), PAYLOADS)
 PAYLOADS = {**PAYLOADS["PAYLOADS"], 18: "execution_count (schema-invalid)", 22: "cell tag with a comma (schema-invalid)"}
 STUDENTS = ("hostile", "honest", "schema_invalid")
+FULL = load_notebook_spec(ASSIGNMENT, NOTEBOOK).max_score           # every test cell's points
 REPORT = SHOTS / "formgrader-payloads.json"
 
 
@@ -215,7 +217,7 @@ def test_feedback_is_sanitised_has_no_hidden_tests_and_keeps_the_kit_report(cour
     for student in STUDENTS:
         folder = course / "feedback" / student / ASSIGNMENT
         assert {"feedback.html", NOTEBOOK.replace(".ipynb", ".html")} <= {p.name for p in folder.iterdir()}
-        assert "25 / 25" in (folder / "feedback.html").read_text()
+        assert f"{FULL:g} / {FULL:g}" in (folder / "feedback.html").read_text()
         page = (folder / NOTEBOOK.replace(".ipynb", ".html")).read_text()
         assert [found for found in active_content(page) if "pwned" in found] == []
         for hidden_fragment in ("BEGIN HIDDEN", "_random_values", "_expected("):

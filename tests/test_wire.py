@@ -97,3 +97,21 @@ def test_modules_are_rebuilt_on_meta_and_checked_before_memory():
         _rebuild(huge)
     with pytest.raises(TypeError, match="not a plain value"):
         _rebuild(dict(spec, args={"in_features": [3] * 10, "out_features": 2}))
+
+
+def test_a_probe_goes_by_name_and_no_other_value_has_an_attribute_read():
+    """A test hands course.probes' functions to the student's code by name; anything else it cannot
+    send is refused without reading one of its attributes (a stand-in for a student's object
+    answers attribute reads from the student's process)."""
+    from course.probes import PROBES
+
+    class AnswersEveryAttribute:
+        def __getattr__(self, name):
+            raise RuntimeError(f"{name} was read")
+
+    encode = StudentProcess.__new__(StudentProcess).encode_args
+    assert encode([PROBES["cube"], {"f": PROBES["row_mix"]}], []) == [{"__probe__": "cube"}, {"f": {"__probe__": "row_mix"}}]
+    with pytest.raises(TypeError, match="cannot send a AnswersEveryAttribute"):
+        encode(AnswersEveryAttribute(), [])
+    with pytest.raises(TypeError, match="cannot send a function"):
+        encode(lambda x: x, [])
