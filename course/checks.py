@@ -191,14 +191,21 @@ def assert_close_like_torch(actual: list[float], expected: list[float], dtype: t
     assert_close_floats(actual, expected, rel, abs_, what)
 
 
-def own_result(function, *args):
+def own_result(function, *args, parts: int | None = None):
     """``function(*args)``, or None where it raises: the student's own answer to an earlier step, for
     a test that may compare with it. (Where the earlier step breaks its rule, that step's test takes
-    the points; this one then compares with torch's value only.)"""
+    the points; this one then compares with torch's value only.) With ``parts=n``, a tuple of n
+    values: the result's n items where it is a tuple or list of n, else n Nones (an answer of another
+    form is that step's mistake, and here simply nothing to agree with)."""
     try:
-        return function(*args)
+        result = function(*args)
     except Exception:
-        return None
+        result = None
+    if parts is None:
+        return result
+    if isinstance(result, (tuple, list)) and len(result) == parts:
+        return tuple(result)
+    return (None,) * parts
 
 
 def assert_close_to_torch_or_own(actual, expected, own, dtype: torch.dtype, what: str = "values") -> None:

@@ -125,3 +125,8 @@ def test_an_answer_built_on_the_students_own_step_is_right_when_it_agrees_with_e
     def refused(*args):
         raise AssertionError("aten::addmm is not allowed")
     assert own_result(refused, 1) is None and own_result(lambda a, b: a + b, 1, 2) == 3
+    # parts=n: n values whatever the earlier step returned (a tensor of many values has no truth value)
+    assert own_result(lambda: (1, 2, 3), parts=3) == (1, 2, 3)
+    assert own_result(lambda: torch.ones(3), parts=3) == (None, None, None)
+    assert own_result(lambda: (1, 2), parts=3) == (None, None, None)
+    assert own_result(refused, 1, parts=2) == (None, None)
