@@ -20,8 +20,8 @@ import nbformat
 
 from autograder import COURSE_ROOT
 from autograder.notebook_code import strip_markers
-from course.rules import (CROSS_ENTROPY_EXERCISE, GRADIENT_CHECK_EXERCISE, LEAKY_RELU_EXERCISE,
-                          LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE, POOLING_EXERCISE, Exercise)
+from course.rules import (CROSS_ENTROPY_BACKWARD_EXERCISE, CROSS_ENTROPY_EXERCISE, GRADIENT_CHECK_EXERCISE,
+                          LEAKY_RELU_EXERCISE, LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE, POOLING_EXERCISE, Exercise)
 
 ANY_NAME = "*"
 EXERCISES: dict[str, dict[str, Exercise]] = {
@@ -32,7 +32,8 @@ EXERCISES: dict[str, dict[str, Exercise]] = {
         "linear_backward": LINEAR_BACKWARD_EXERCISE,
         "numerical_gradient": GRADIENT_CHECK_EXERCISE, "relative_error": GRADIENT_CHECK_EXERCISE,
     },
-    "03_lenet": {name: CROSS_ENTROPY_EXERCISE for name in ("log_softmax", "cross_entropy", "cross_entropy_backward")},
+    "03_lenet": {"log_softmax": CROSS_ENTROPY_EXERCISE, "cross_entropy": CROSS_ENTROPY_EXERCISE,
+                 "cross_entropy_backward": CROSS_ENTROPY_BACKWARD_EXERCISE},
 }
 """Per assignment, the rule of each graded function (``"*"``: of every other one); a function with no
 rule here (``lenet5_for``) may use any operation."""

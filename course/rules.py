@@ -114,8 +114,9 @@ SOFTMAX_SHORTCUTS = frozenset({
     "huber_loss", "kl_div", "binary_cross_entropy", "binary_cross_entropy_with_logits"})
 """torch's own softmax, log-softmax, log-sum-exp and the losses built on them."""
 
-EXP_AND_LOG = _with_inplace("exp", "log", "log1p", "expm1", "exp2", "log2", "log10") | frozenset({"one_hot"})
-"""Exponentials, logarithms, and ``F.one_hot`` (what a softmax by hand is made of)."""
+EXP_AND_LOG = _with_inplace("exp", "log", "log1p", "expm1", "exp2", "log2", "log10") | frozenset({"one_hot", "aminmax", "eye"})
+"""Exponentials, logarithms, and one-hot rows (``F.one_hot``, which checks its classes with
+``aminmax``; ``torch.eye``): what a softmax and its loss by hand are made of."""
 
 ALLOWED_OPS = {
     "leaky_relu": _PRIMITIVES | LINEAR_ALGEBRA | SMALL_REDUCTIONS,
@@ -145,5 +146,9 @@ LINEAR_BACKWARD_EXERCISE = Exercise("linear_backward", ALLOWED_OPS["linear"], LI
 GRADIENT_CHECK_EXERCISE = Exercise("gradient_check", ALLOWED_OPS["gradient_check"], frozenset(), no_autograd=True)
 """A numerical gradient: values of the function alone, without autograd."""
 CROSS_ENTROPY_EXERCISE = Exercise("cross_entropy", ALLOWED_OPS["cross_entropy"], SOFTMAX_SHORTCUTS)
+"""log-softmax and the mean cross-entropy by hand, without torch's softmax family."""
+CROSS_ENTROPY_BACKWARD_EXERCISE = Exercise("cross_entropy_backward", ALLOWED_OPS["cross_entropy"], SOFTMAX_SHORTCUTS,
+                                           no_autograd=True)
+"""The loss's gradient, (softmax − one_hot) / N, from its formula: without autograd."""
 
 
