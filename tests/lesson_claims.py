@@ -179,6 +179,19 @@ FALSIFICATIONS: dict[str, list[tuple[str, str]]] = {
         # layers that keep more of the image: the 11×11 input is built, 17×23 gives other sides
         ("(nn.Conv2d(1, 6, 5, padding=2), nn.AvgPool2d(2, 2), nn.Conv2d(6, 16, 5),",
          "(nn.Conv2d(1, 6, 5, padding=2), nn.AvgPool2d(2, 2), nn.Conv2d(6, 16, 5, padding=2),"),
+        # section 10: logits twice as large give other probabilities and another loss
+        ("logits, target = worked_example()                       # logits (2, 3), classes (2,)",
+         "logits, target = worked_example()\nlogits = 2 * logits"),
+        # the overflow that is not there: softmax as written on small logits, the log of torch's log_softmax
+        ("as_written = big.exp() / big.exp().sum(dim=1, keepdim=True)", "as_written = torch.softmax(big, dim=1)"),
+        ("log_of_softmax = torch.softmax(big, dim=1).log()", "log_of_softmax = F.log_softmax(big, dim=1)"),
+        ("by_torch = F.log_softmax(big, dim=1)", "by_torch = torch.softmax(big, dim=1).log()"),
+        ("e88, e89 = torch.exp(torch.tensor(88.0)), torch.exp(torch.tensor(89.0))",
+         "e88, e89 = torch.exp(torch.tensor(88.0)), torch.exp(torch.tensor(88.5))"),
+        ("torch.softmax(moved - 5.0, dim=1)", "torch.softmax(moved * 5.0, dim=1)"),
+        # the gradient of twice the loss: no longer (softmax − one_hot) / N
+        ("F.cross_entropy(example_logits, example_target).backward()",
+         "(2 * F.cross_entropy(example_logits, example_target)).backward()"),
     ],
 }
 

@@ -88,6 +88,7 @@ def test_the_students_process_allows_only_the_list_during_calls_and_backward():
 @pytest.mark.slow
 @pytest.mark.parametrize("module", ["test_linear_activation_grading", "test_pooling_grading"])
 def test_the_sandbox_scores_the_new_fixtures_as_nbgrader_does(module, tmp_path):
+    # (03's fixtures, the loss exercise's included, are all graded in the sandbox by test_pipeline_matches_nbgrader.)
     grading = __import__(module)
     folder = SUBMISSIONS / ("leaky_relu" if "linear" in module else "pooling")
     submissions = {name: build_submission(grading.ASSIGNMENT, grading.NOTEBOOK, folder / f"{name}.py")
@@ -139,6 +140,8 @@ def test_the_process_wide_block_spares_what_another_function_of_the_notebook_may
     assert "addmm" in spec.shortcuts                                                      # still flagged in review
     lenet = load_notebook_spec("03_lenet", "lenet.ipynb")
     assert "lenet5_for" not in lenet.rules                                                 # LeNet-5: any operation
+    assert {"_log_softmax", "nll_loss_forward"} <= lenet.forbidden                        # the loss: not torch's
+    assert lenet.rules["cross_entropy_backward"].no_autograd and not lenet.rules["cross_entropy"].no_autograd
 
 
 def _forward_mode(x, weight):

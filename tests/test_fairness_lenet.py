@@ -1,10 +1,13 @@
-"""Fair grading of ``lenet5_for`` (issue: fair grading and a gentle ramp), through the real grader.
+"""Fair grading of ``lenet5_for`` and of the loss by hand (issues: fair grading and a gentle ramp;
+softmax and cross-entropy), through the real grader.
 
-Honest answers written in forms the exercise text allows — an ``nn.Sequential`` of the twelve
-layers, however it is built — get every point; an answer that breaks one stated rule loses that
-rule's points and no others. The text (source/03_lenet, section 10) states four rules; the grade
-cells of each rule are listed in :data:`RULES`. The lesson's training is not graded:
-``COURSE_EPOCHS=1`` keeps it short, as in tests/test_lenet_grading.py.
+Honest answers written in forms the exercise texts allow — an ``nn.Sequential`` of the twelve
+layers, however it is built; a log-softmax, loss and gradient from any allowed operations — get
+every point; an answer that breaks one stated rule loses that rule's points and no others. The
+texts (source/03_lenet, sections 11 and 12) state four rules each; the grade cells of each rule are
+listed in :data:`RULES`. Each submission carries one form of each exercise (an honest form of both,
+or one deviation of each), so both exercises are checked with no extra notebook to grade. The
+lesson's training is not graded: ``COURSE_EPOCHS=1`` keeps it short, as in tests/test_lenet_grading.py.
 """
 
 import time
@@ -19,6 +22,10 @@ RULES = {
     "arguments": {"test_lenet5_for_arguments_visible", "test_lenet5_for_arguments_hidden"},
     "flattened size": {"test_lenet5_for_flatten_visible", "test_lenet5_for_flatten_hidden"},
     "too small": {"test_lenet5_for_too_small_visible", "test_lenet5_for_too_small_hidden"},
+    "log-probabilities": {"test_log_softmax_values_visible", "test_log_softmax_values_hidden"},
+    "no overflow": {"test_log_softmax_stable_visible", "test_log_softmax_stable_hidden"},
+    "loss": {"test_cross_entropy_visible", "test_cross_entropy_hidden"},
+    "gradient": {"test_cross_entropy_backward_visible", "test_cross_entropy_backward_hidden"},
 }
 
 # Honest answers, each in another form (all return an nn.Sequential of the twelve layers, as stated).
@@ -161,18 +168,159 @@ def lenet5_for(in_channels=1, height=28, width=28, num_classes=10):
 ''',
 }
 
-# One answer per stated rule that breaks that rule only (fixtures in submissions/lenet).
+# Honest answers of the loss exercise, each in another form (log-sum-exp with the largest logit
+# moved out, then any allowed way to pick the right class and build the one-hot rows).
+HONEST_LOSS = {
+    "max_values_and_gather": '''
+def log_softmax(logits):
+    m = logits.max(dim=1, keepdim=True).values
+    return logits - m - torch.log(torch.sum(torch.exp(logits - m), dim=1, keepdim=True))
+
+def cross_entropy(logits, target):
+    return -log_softmax(logits).gather(1, target.unsqueeze(1)).mean()
+
+def cross_entropy_backward(logits, target):
+    n, c = logits.shape
+    return (torch.exp(log_softmax(logits)) - F.one_hot(target, c).to(logits.dtype)) / n
+''',
+    "row_by_row_loops": '''
+def _row_log_softmax(row):
+    top = row.max()
+    return row - top - (row - top).exp().sum().log()
+
+def log_softmax(logits):
+    return torch.stack([_row_log_softmax(row) for row in logits])
+
+def cross_entropy(logits, target):
+    log_p = log_softmax(logits)
+    total = 0.0
+    for i in range(len(target)):
+        total = total - log_p[i, target[i]]
+    return total / len(target)
+
+def cross_entropy_backward(logits, target):
+    grad = log_softmax(logits).exp()
+    for i in range(len(target)):
+        grad[i, target[i]] -= 1
+    return grad / len(target)
+''',
+    "max_added_back": '''
+def logsumexp_rows(z):
+    m = z.amax(dim=1, keepdim=True)
+    return m + torch.log(torch.exp(z - m).sum(dim=1, keepdim=True))
+
+def log_softmax(logits):
+    return logits - logsumexp_rows(logits)
+
+def cross_entropy(logits, target):
+    picked = logits[torch.arange(len(target)), target]
+    return (logsumexp_rows(logits).squeeze(1) - picked).mean()
+
+def cross_entropy_backward(logits, target):
+    p = torch.exp(logits - logsumexp_rows(logits))
+    p[torch.arange(len(target)), target] -= 1
+    return p / len(target)
+''',
+    "one_hot_mask_and_where": '''
+def log_softmax(logits):
+    shifted = logits - logits.amax(1, keepdim=True)
+    return shifted - torch.log(shifted.exp().sum(1)).unsqueeze(1)
+
+def cross_entropy(logits, target):
+    mask = F.one_hot(target, logits.shape[1]).bool()
+    return -(log_softmax(logits) * mask).sum() / logits.shape[0]
+
+def cross_entropy_backward(logits, target):
+    probabilities = log_softmax(logits).exp()
+    right = torch.arange(logits.shape[1]) == target[:, None]
+    return torch.where(right, probabilities - 1, probabilities) / logits.shape[0]
+''',
+    "eye_rows_and_scatter": '''
+def log_softmax(logits):
+    biggest = logits.max(1, keepdim=True)[0]
+    return (logits - biggest) - (logits - biggest).exp().sum(-1, keepdim=True).log()
+
+def cross_entropy(logits, target):
+    one_hot = torch.eye(logits.shape[1], dtype=logits.dtype)[target]
+    return -(one_hot * log_softmax(logits)).sum(dim=1).mean()
+
+def cross_entropy_backward(logits, target):
+    one_hot = torch.zeros_like(logits).scatter_(1, target.view(-1, 1), 1.0)
+    return (log_softmax(logits).exp() - one_hot) / logits.size(0)
+''',
+    "own_softmax_helper": '''
+def softmax(logits):
+    e = torch.exp(logits - logits.amax(dim=-1, keepdim=True))
+    return e / e.sum(dim=-1, keepdim=True)
+
+def log_softmax(logits):
+    z = logits - logits.amax(dim=-1, keepdim=True)
+    return z - torch.log(torch.exp(z).sum(dim=-1, keepdim=True))
+
+def cross_entropy(logits, target):
+    n = logits.shape[0]
+    return -log_softmax(logits)[range(n), target].sum() / n
+
+def cross_entropy_backward(logits, target):
+    grad = softmax(logits)
+    grad[range(len(target)), target] = grad[range(len(target)), target] - 1
+    return grad / len(target)
+''',
+    "float64_inside": '''
+def log_softmax(logits):
+    z = logits.double()
+    z = z - z.max(dim=1, keepdim=True).values
+    return (z - z.exp().sum(dim=1, keepdim=True).log()).to(logits.dtype)
+
+def cross_entropy(logits, target):
+    return log_softmax(logits).gather(1, target[:, None]).squeeze(1).neg().mean()
+
+def cross_entropy_backward(logits, target):
+    n = logits.shape[0]
+    grad = log_softmax(logits).exp()
+    grad = grad - F.one_hot(target, num_classes=logits.shape[1])
+    return grad / n
+''',
+    "log_sum_exp_without_keepdim": '''
+def _log_sum_exp(z):
+    top, _ = torch.max(z, dim=1)
+    return top + torch.log(torch.sum(torch.exp(z - top[:, None]), dim=1))
+
+def log_softmax(logits):
+    return logits - _log_sum_exp(logits)[:, None]
+
+def cross_entropy(logits, target):
+    n = target.shape[0]
+    right = logits[torch.arange(n), target]
+    return torch.mean(_log_sum_exp(logits) - right)
+
+def cross_entropy_backward(logits, target):
+    n, c = logits.shape
+    grad = torch.exp(log_softmax(logits))
+    grad -= (torch.arange(c)[None, :] == target[:, None]).to(grad.dtype)
+    return grad / n
+''',
+}
+
+
+# One answer per stated rule that breaks that rule only (fixtures in submissions/lenet), one of each
+# exercise per submission: it loses exactly the two rules' points.
 DEVIATIONS = {"relu_not_sigmoid": "layers", "ignores_num_classes": "arguments",
-              "pooling_rounds_up": "flattened size", "wrong_message": "too small"}
+              "pooling_rounds_up": "flattened size", "wrong_message": "too small",
+              "log_softmax_over_batch": "log-probabilities", "log_softmax_no_max": "no overflow",
+              "cross_entropy_sum": "loss", "backward_not_divided": "gradient"}
+PAIRS = [("relu_not_sigmoid", "log_softmax_over_batch"), ("ignores_num_classes", "log_softmax_no_max"),
+         ("pooling_rounds_up", "cross_entropy_sum"), ("wrong_message", "backward_not_divided")]
+LOSS_CELL = "cross_entropy_answer"
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    submissions = {name: student_notebook(ASSIGNMENT, NOTEBOOK, {"lenet5_for_answer": code.strip()})
-                   for name, code in HONEST.items()}
-    for name in DEVIATIONS:
-        submissions[name] = student_notebook(ASSIGNMENT, NOTEBOOK, fixture_answers(
-            ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "lenet" / f"{name}.py"))
+    submissions = {name: student_notebook(ASSIGNMENT, NOTEBOOK, {"lenet5_for_answer": lenet.strip(), LOSS_CELL: loss.strip()})
+                   for (name, lenet), loss in zip(HONEST.items(), HONEST_LOSS.values())}
+    for pair in PAIRS:
+        lenet_answers, loss_answers = (fixture_answers(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "lenet" / f"{name}.py") for name in pair)
+        submissions["+".join(pair)] = student_notebook(ASSIGNMENT, NOTEBOOK, {**lenet_answers, LOSS_CELL: loss_answers[LOSS_CELL]})
     start = time.perf_counter()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COURSE_EPOCHS", "1")
@@ -181,8 +329,8 @@ def graded(tmp_path_factory):
     return results
 
 
-def test_at_least_eight_honest_forms():
-    assert len(HONEST) >= 8
+def test_at_least_eight_honest_forms_of_each_exercise():
+    assert len(HONEST) >= 8 and len(HONEST_LOSS) == len(HONEST)
 
 
 @pytest.mark.slow
@@ -190,19 +338,23 @@ def test_at_least_eight_honest_forms():
 def test_honest_form_gets_full_marks(graded, name):
     assert set(graded[name]) == set().union(*RULES.values())
     lost = {gid: score for gid, score in graded[name].items() if score[0] < score[1]}
-    assert lost == {}, f"{name} lost points: {lost}"
+    assert lost == {}, f"{name} (with the loss written as {list(HONEST_LOSS)[list(HONEST).index(name)]}) lost points: {lost}"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(DEVIATIONS))
-def test_single_rule_deviation_loses_exactly_that_rule(graded, name):
-    rule = RULES[DEVIATIONS[name]]
+@pytest.mark.parametrize("pair", PAIRS, ids="+".join)
+def test_single_rule_deviation_loses_exactly_that_rule(graded, pair):
+    name = "+".join(pair)
+    rules = RULES[DEVIATIONS[pair[0]]] | RULES[DEVIATIONS[pair[1]]]
     failed = {gid for gid, (score, maximum) in graded[name].items() if score < maximum}
-    assert failed == rule, f"{name} breaks the rule {DEVIATIONS[name]!r}: failed {sorted(failed)}"
+    assert failed == rules, f"{name} breaks the rules {DEVIATIONS[pair[0]]!r} and {DEVIATIONS[pair[1]]!r}: failed {sorted(failed)}"
     full = sum(maximum for _, maximum in graded[name].values())
-    lost_points = sum(maximum for gid, (_, maximum) in graded[name].items() if gid in rule)
+    lost_points = sum(maximum for gid, (_, maximum) in graded[name].items() if gid in rules)
     assert sum(score for score, _ in graded[name].values()) == full - lost_points
 
 
-def test_every_rule_has_a_deviation():
+def test_every_rule_has_a_deviation_and_each_pair_breaks_one_rule_of_each_exercise():
     assert set(DEVIATIONS.values()) == set(RULES)
+    assert sorted(name for pair in PAIRS for name in pair) == sorted(DEVIATIONS)
+    lenet_rules = {"layers", "arguments", "flattened size", "too small"}
+    assert all(DEVIATIONS[a] in lenet_rules and DEVIATIONS[b] not in lenet_rules for a, b in PAIRS)

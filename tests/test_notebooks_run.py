@@ -1,9 +1,11 @@
 """Every source notebook (solutions included) runs top to bottom on this machine, figures and all."""
 
+import re
 import shutil
 import time
 
 import nbformat
+
 import pytest
 from nbclient import NotebookClient
 
@@ -60,7 +62,11 @@ def test_run_all_reaches_every_lenet_lesson_cell_in_the_release():
     first_test = min(i for i, cell in code if _nbgrader(cell).get("grade"))
     lesson = [(i, cell) for i, cell in code if not _nbgrader(cell).get("grade") and not _nbgrader(cell).get("solution")]
     assert [i for i, _ in lesson if i > first_test] == [], "a lesson cell comes after the first graded test"
-    assert not any("lenet5_for" in cell.source for _, cell in lesson)
+    answers = [cell.source for _, cell in code if _nbgrader(cell).get("solution")]
+    defined = {name for source in answers for name in re.findall(r"^def (\w+)", source, re.M)}
+    assert {"lenet5_for", "log_softmax", "cross_entropy", "cross_entropy_backward"} <= defined
+    calls = {name for _, cell in lesson for name in defined if re.search(rf"(?<![\w.]){name}\(", cell.source)}
+    assert calls == set(), f"lesson cells call the student's functions {sorted(calls)}"
     assert any("train(" in cell.source for _, cell in lesson), "the training cells are lesson cells"
     # The unanswered answer cell defines the function without raising; calling it raises.
     answer = next(cell for _, cell in code if _nbgrader(cell).get("solution"))
