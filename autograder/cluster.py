@@ -1,17 +1,18 @@
 """Grade on a Dask cluster: each submission is one task of Dask's ``distributed`` scheduler.
 
 ``grade_all(..., scheduler="tcp://HOST:PORT")`` (``python -m autograder grade A --scheduler ...``)
+grades with a :class:`ClusterRunner` (the :class:`autograder.runners.Runner` of a cluster), which
 sends the grading of each submission — the sandboxed student's process and the grader's tests,
-exactly :func:`autograder.grade.grade_folder` — to the cluster's workers. What a task carries is
+exactly :func:`autograder.worker.grade_folder` — to the cluster's workers. What a task carries is
 data: the submitted notebooks' bytes (read here, by the instructor's process, never following a
 link), the assignment's :class:`~autograder.assignments.NotebookSpec` (its setup and test cells,
 hidden tests included: they stay in the worker's grading process and never reach the student's),
 the limits, and a fingerprint of the instructor's environment. A worker needs no access to
 ``submitted/`` or ``source/``: it writes the bytes into a scratch folder of its own.
 
-A task returns the result dict :func:`~autograder.grade.grade_submission` returns; this process
+A task returns the result dict :func:`~autograder.worker.grade_submission` returns; this process
 checks its shape against the specs (:func:`checked`) and records it with
-:func:`~autograder.grade.record_result`, like a result of the local pool: it stays the only
+:func:`~autograder.recording.record_result`, like a result of the local pool: it stays the only
 writer of results, gradebook, feedback and autograded notebooks.
 
 Failures:
@@ -47,7 +48,10 @@ from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec
-from autograder.grade import WORKER_DIED, _reason, _worker_init, grade_folder, not_graded
+from autograder.notebook_grading import not_graded
+from autograder.notebook_grading import reason as _reason
+from autograder.runners import WORKER_DIED
+from autograder.worker import grade_folder, worker_init
 from autograder.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, open_regular
 
 ATTEMPT_TOPIC = "autograder-attempt"        # each run of a task logs an event here (reruns counted)
@@ -116,7 +120,7 @@ def dask_setup(worker) -> None:
     from autograder.cpu_only import grade_on_cpu
 
     grade_on_cpu()
-    _worker_init()
+    worker_init()
     _bubblewrap_problem()
 
 
@@ -132,7 +136,7 @@ def grade_carried(task: dict) -> dict:
     worker.log_event(ATTEMPT_TOPIC, {"key": task["key"], "worker": worker.address})
     check_worker(task["environment"], task["limits"]["sandbox"])
     grade_on_cpu()
-    _worker_init()
+    worker_init()
     job = {"student": task["student"], "assignment": task["assignment"], "limits": task["limits"],
            "data_dir": str(data_dir())}           # this worker's own copy of the data sets
     try:
@@ -200,6 +204,21 @@ def checked(result, job: dict, specs: list[NotebookSpec]) -> dict:
         return {"student": job["student"], "assignment": job["assignment"],
                 "error": f"the worker's result was refused ({problem})"}
     return result
+
+
+class ClusterRunner:
+    """The runner of a Dask cluster at ``scheduler`` (``tcp://HOST:PORT``) for an assignment's
+    ``specs``: :meth:`run` yields each job's result (:func:`run_on_cluster`); :meth:`report` gives
+    the reruns per student and the unfit workers."""
+
+    def __init__(self, scheduler: str, specs: list[NotebookSpec]):
+        self.scheduler, self.specs, self._report = scheduler, specs, {}
+
+    def run(self, jobs: list[dict]):
+        return run_on_cluster(jobs, self.specs, self.scheduler, self._report)
+
+    def report(self) -> dict:
+        return dict(self._report)
 
 
 def run_on_cluster(jobs: list[dict], specs: list[NotebookSpec], scheduler: str, summary: dict):

@@ -33,7 +33,7 @@ class CheckError(RuntimeError):
 @dataclass
 class CheckedNotebook:
     path: Path
-    result: object                                  # autograder.grade.NotebookResult
+    result: object                                  # autograder.notebook_grading.NotebookResult
     hidden_not_run: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -74,7 +74,7 @@ def check(assignment: str, notebooks: list[Path] | None = None, root: Path = COU
     from autograder.cpu_only import grade_on_cpu
 
     grade_on_cpu()                          # the same scores as the instructor's grading, on any machine
-    from autograder.grade import Limits, grade_notebook
+    from autograder.notebook_grading import Limits, grade_notebook
     from autograder.sandbox import SandboxUnavailable, bwrap_command
     from course.paths import data_dir
 

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from autograder import grade
-from autograder.grade import WORKER_DIED, record_result, run_jobs
+from autograder import worker
+from autograder.recording import record_result
+from autograder.runners import WORKER_DIED, run_jobs
 
 
 def _fake_grading(job):
@@ -20,7 +21,7 @@ def _fake_grading(job):
 
 
 def test_a_dead_worker_fails_its_submission_only(monkeypatch):
-    monkeypatch.setattr(grade, "grade_submission", _fake_grading)
+    monkeypatch.setattr(worker, "grade_submission", _fake_grading)
     students = ["ada", "killed-1", "grace", "alan", "killed-2", "barbara", "edsger"]
     start = time.monotonic()
     results = {r["student"]: r for r in run_jobs([{"student": s, "assignment": "a"} for s in students], workers=2)}
@@ -34,3 +35,14 @@ def test_a_dead_worker_fails_its_submission_only(monkeypatch):
     summary = {"graded": [], "failed": {}, "seconds": {}, "warnings": {}}
     record_result(None, results["killed-1"], [], summary)
     assert summary["failed"] == {"killed-1": f"not graded: {WORKER_DIED}"}
+
+
+def test_the_spec_cache_reads_each_assignment_once_per_worker(monkeypatch, tmp_path):
+    loads = []
+    monkeypatch.setattr(worker, "SPECS", worker.SpecCache(lambda assignment, root: loads.append(assignment) or [assignment]))
+    monkeypatch.setattr(worker, "grade_folder", lambda specs, folder, job: {"specs": specs, "folder": folder})
+    for student in ("ada", "grace", "alan"):
+        result = worker.grade_submission({"root": str(tmp_path), "student": student, "assignment": "02"})
+        assert result == {"specs": ["02"], "folder": tmp_path / "submitted" / student / "02"}
+    worker.grade_submission({"root": str(tmp_path), "student": "ada", "assignment": "03"})
+    assert loads == ["02", "03"] and worker.SPECS.loads == 2

@@ -1,0 +1,62 @@
+"""The grader's modules import one another without a cycle (every import counted, those inside
+functions too), and the student-facing package ``course`` imports nothing of the grader."""
+
+import ast
+from pathlib import Path
+
+from autograder import COURSE_ROOT
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    """Each module of ``package`` → every module name it imports (anywhere in its code)."""
+    graph = {}
+    for path in sorted((COURSE_ROOT / package).rglob("*.py")):
+        name = ".".join(path.relative_to(COURSE_ROOT).with_suffix("").parts).removesuffix(".__init__")
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = found
+    return graph
+
+
+def within(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The graph of imports between the modules of ``graph`` only."""
+    return {name: {m for m in found if m in graph and m != name} for name, found in graph.items()}
+
+
+def cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` (a list of modules, the first repeated at the end), or []."""
+    state: dict[str, str] = {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt, path + [nxt])):
+                return found
+        state[node] = "done"
+        return []
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return []
+
+
+def test_the_grader_has_no_import_cycle():
+    graph = within(imports_of("autograder"))
+    assert cycle(graph) == [], " -> ".join(cycle(graph))
+    assert "autograder.grade" not in graph["autograder.cluster"]      # the cluster is a runner, below grading
+    assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]      # the finder finds one
+
+
+def test_the_student_facing_package_imports_nothing_of_the_grader():
+    graph = imports_of("course")
+    assert "torch" in graph["course.checks"]                            # the reader sees the imports
+    assert {name: sorted(m for m in found if m.split(".")[0] == "autograder")
+            for name, found in graph.items() if any(m.split(".")[0] == "autograder" for m in found)} == {}
