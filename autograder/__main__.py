@@ -26,6 +26,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from autograder import COURSE_ROOT  # noqa: E402
+from autograder.limits import Limits  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -46,17 +47,18 @@ def main(argv=None) -> int:
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade.add_argument("--workers", type=int, default=None, help="worker processes (default: the number of cores)")
     grade.add_argument("--force", action="store_true", help="grade again submissions that already have results")
-    grade.add_argument("--time-limit", type=float, default=120.0, help="seconds for a notebook's cells to run")
-    grade.add_argument("--call-limit", type=float, default=30.0, help="seconds for each call of the student's code")
-    grade.add_argument("--memory-limit", type=float, default=6.0, help="GiB of memory for a notebook's process")
+    grade.add_argument("--time-limit", type=float, default=Limits.cell_seconds, help="seconds for a notebook's cells to run")
+    grade.add_argument("--call-limit", type=float, default=Limits.call_seconds, help="seconds for each call of the student's code")
+    grade.add_argument("--memory-limit", type=float, default=Limits.memory_bytes / 1024**3,
+                       help="GiB of memory for a notebook's process")
     grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (unsafe)")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="grade on this Dask cluster's workers instead of this machine (README: Grading on a cluster)")
     check = commands.add_parser("check", help="grade your own notebook as the grader does (no gradebook)")
     check.add_argument("assignment")
     check.add_argument("notebooks", nargs="*", type=Path, help="default: your copies in work/<assignment>/")
-    check.add_argument("--time-limit", type=float, default=120.0, help="seconds for a notebook's cells to run")
-    check.add_argument("--call-limit", type=float, default=30.0, help="seconds for each call of your code")
+    check.add_argument("--time-limit", type=float, default=Limits.cell_seconds, help="seconds for a notebook's cells to run")
+    check.add_argument("--call-limit", type=float, default=Limits.call_seconds, help="seconds for each call of your code")
     feedback = commands.add_parser("feedback")
     feedback.add_argument("assignment")
     feedback.add_argument("--student", action="append", help="only this student (repeatable)")
@@ -91,7 +93,7 @@ def main(argv=None) -> int:
             parser.error("collect needs a ZIP (or --exchange)")
         return collect_zip(args.assignment, args.zip)
     if args.command == "grade":
-        from autograder.grade import Limits, grade_all
+        from autograder.grade import grade_all
         limits = Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit,
                         memory_bytes=int(args.memory_limit * 1024**3), sandbox=not args.no_sandbox)
         summary = grade_all(args.assignment, students=args.student, workers=args.workers, force=args.force,
@@ -99,7 +101,6 @@ def main(argv=None) -> int:
         print_summary(summary)
         return 1 if summary["failed"] else 0
     if args.command == "check":
-        from autograder.grade import Limits
         from autograder.selfcheck import run
         return run(args.assignment, args.notebooks or None,
                    limits=Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit))

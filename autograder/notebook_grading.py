@@ -13,7 +13,7 @@ For one notebook of one student (:func:`grade_notebook`):
    every remaining test earns nothing with that reason.
 
 The results are :class:`NotebookResult` and :class:`TestResult`; the per-notebook limits are
-:class:`Limits` (their defaults are written here only).
+:class:`autograder.limits.Limits`.
 """
 
 from __future__ import annotations
@@ -27,26 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.assignments import NotebookSpec, student_cells
+from autograder.limits import Limits
 from autograder.copied_solution import copy_flags
 from autograder.review import review
 from autograder.submission import SubmissionRefused, clean_text, read_notebook
-
-
-@dataclass
-class Limits:
-    """Per notebook: seconds for its cells to run, seconds per call, seconds in all (cells and
-    every call: past it, the tests that finished keep their points), memory of its sandbox (all its
-    processes and tmpfs files, where a cgroup is available; per process otherwise), its number of
-    processes (cgroup only), the size of each of its tmpfs mounts (working folder, /tmp, /dev/shm)."""
-
-    cell_seconds: float = 120.0
-    call_seconds: float = 30.0
-    memory_bytes: int = 6 * 1024**3
-    output_bytes: int = 10 * 1024**2
-    sandbox: bool = True
-    notebook_seconds: float = 300.0
-    max_processes: int = 128
-    scratch_bytes: int = 256 * 1024**2
 
 
 @dataclass

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from autograder import sandbox, wire
+from autograder.limits import Limits
 from course.probes import PROBES
 
 _RAISABLE = {"ValueError", "TypeError", "RuntimeError", "AssertionError", "IndexError", "KeyError",
@@ -53,8 +54,8 @@ class StudentProcess:
     """One student's notebook running in the sandbox, from start to :meth:`close`."""
 
     def __init__(self, workdir: Path, data_dir: Path, *, memory_bytes: int, call_seconds: float,
-                 sandbox_on: bool = True, output_limit: int = 10 * 1024 * 1024, total_seconds: float | None = None,
-                 max_processes: int = 128, scratch_bytes: int = 256 * 1024**2):
+                 sandbox_on: bool = True, output_limit: int = Limits.output_bytes, total_seconds: float | None = None,
+                 max_processes: int = Limits.max_processes, scratch_bytes: int = Limits.scratch_bytes):
         self.workdir, self.call_seconds, self.memory_bytes = Path(workdir), call_seconds, memory_bytes
         self.total_seconds, self.peak_bytes = total_seconds, None
         self._end = None if total_seconds is None else time.monotonic() + total_seconds

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.cgroup import SandboxCgroup
+from autograder.limits import Limits
 from autograder.cpu_only import CPU_ONLY_ENVIRONMENT
 
 
@@ -49,7 +50,7 @@ def bwrap_supports_size() -> bool:
         return False
 
 
-def bwrap_command(workdir: Path, data_dir: Path, scratch_bytes: int = 256 * 1024**2) -> list[str]:
+def bwrap_command(workdir: Path, data_dir: Path, scratch_bytes: int = Limits.scratch_bytes) -> list[str]:
     """The bwrap command line up to (not including) the program to run."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
@@ -89,7 +90,8 @@ def _limit_memory(memory_bytes: int, group: SandboxCgroup | None):
 
 
 def start(workdir: Path, data_dir: Path, read_fd: int, write_fd: int, *, memory_bytes: int,
-          sandbox: bool = True, max_processes: int = 128, scratch_bytes: int = 256 * 1024**2) -> subprocess.Popen:
+          sandbox: bool = True, max_processes: int = Limits.max_processes,
+          scratch_bytes: int = Limits.scratch_bytes) -> subprocess.Popen:
     """Start ``python -m autograder.student_process`` (sandboxed unless ``sandbox=False``); the
     returned process's ``cgroup`` attribute is its :class:`SandboxCgroup` or None."""
     program = [sys.executable, "-m", "autograder.student_process", str(read_fd), str(write_fd)]
