@@ -48,6 +48,7 @@ from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec
+from autograder.layout import layout
 from autograder.notebook_grading import not_graded
 from autograder.notebook_grading import reason as _reason
 from autograder.runners import WORKER_DIED
@@ -157,7 +158,7 @@ def grade_carried(task: dict) -> dict:
 
 def carried_task(job: dict, specs: list[NotebookSpec], expected: dict) -> dict:
     """A grading job as data: the notebooks' bytes (or why each was not read) and the specs."""
-    folder = Path(job["root"]) / "submitted" / job["student"] / job["assignment"]
+    folder = layout(Path(job["root"])).submitted(job["student"], job["assignment"])
     notebooks, refused = {}, {}
     for spec in specs:
         try:

@@ -46,7 +46,9 @@ def feedback_html(result: dict) -> str:
 
 
 def write_feedback(root: Path, result: dict) -> Path:
-    path = Path(root) / "feedback" / result["student"] / result["assignment"] / "feedback.html"
+    from autograder.layout import layout
+
+    path = layout(Path(root)).feedback_page(result["student"], result["assignment"])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(feedback_html(result), encoding="utf-8")
     return path
@@ -64,7 +66,9 @@ def generate_feedback(root: Path, assignment: str, students: list[str] | None = 
 
     root = Path(root)
     written, failed = [], {}
-    for results in sorted((root / "autograded").glob(f"*/{assignment}/results.json")):
+    from autograder.layout import RESULTS_FILE, layout
+
+    for results in sorted(layout(root).step("autograded").glob(f"*/{assignment}/{RESULTS_FILE}")):
         student = results.parent.parent.name
         if students is not None and student not in students:
             continue

@@ -19,26 +19,20 @@ from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.assignments import load_assignment
+from autograder.layout import layout
 from autograder.notebook_grading import Limits, NotebookResult, TestResult, grade_notebook  # noqa: F401 - the public face
 from autograder.recording import record_result, results_path, roster
 from autograder.runners import WORKER_DIED, LocalRunner, run_jobs  # noqa: F401
 from autograder.submission import clean_text, folder_problems
 
 
-def find_submissions(root: Path, assignment: str) -> list[str]:
-    folder = root / "submitted"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
-
-
 def submission_problems(root: Path, student: str, assignment: str) -> list[str]:
     """Why ``submitted/<student>/<assignment>`` is refused: symbolic links (a link to the source
     notebook or to another student's work is never followed) and anything not a regular file."""
-    folder = Path(root) / "submitted" / student
-    if folder.is_symlink():
+    folder = layout(root).submitted(student, assignment)
+    if folder.parent.is_symlink():
         return [f"submitted/{student} is a symbolic link (refused, never followed)"]
-    return folder_problems(folder / assignment)
+    return folder_problems(folder)
 
 
 def collect_refusals(folder: Path) -> list[str]:
@@ -65,7 +59,7 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     limits = limits or Limits()
     specs = load_assignment(assignment, root)
     enrolled = set(roster(root))
-    found = find_submissions(root, assignment) if students is None else list(students)
+    found = layout(root).students_with(assignment) if students is None else list(students)
     unknown = sorted(set(found) - enrolled)
     todo, skipped = [], []
     for student in sorted(set(found) & enrolled):
@@ -87,7 +81,7 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
             todo.remove(student)
             summary["failed"][student] = "not graded: " + "; ".join(problems)
     for student in sorted(set(found) & enrolled):
-        refused = collect_refusals(root / "submitted" / student / assignment)
+        refused = collect_refusals(layout(root).submitted(student, assignment))
         if refused:
             summary.setdefault("collect_refused", {})[student] = refused
     jobs = [{"root": str(root), "student": s, "assignment": assignment, "data_dir": str(data_dir()),

@@ -12,18 +12,12 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from traitlets.config.loader import PyFileConfigLoader
-
 from autograder import COURSE_ROOT
+from autograder.layout import layout, load_config  # noqa: F401 - load_config: the course config, asked here too
 
 
 class NbgraderFailed(RuntimeError):
     """An nbgrader step reported failure; the message carries its log."""
-
-
-def load_config(root: Path = COURSE_ROOT):
-    """The traitlets Config of the course at ``root`` (its nbgrader_config.py)."""
-    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
 
 
 def api(root: Path = COURSE_ROOT) -> NbGraderAPI:
@@ -33,7 +27,7 @@ def api(root: Path = COURSE_ROOT) -> NbGraderAPI:
 
 def assignments(root: Path = COURSE_ROOT) -> list[str]:
     """The assignment folders in ``source/``, in course order (their names start with a number)."""
-    return sorted(p.name for p in (Path(root) / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    return layout(Path(root)).assignments()
 
 
 def _checked(result: dict, what: str) -> dict:

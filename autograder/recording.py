@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignments import NotebookSpec
+from autograder.layout import layout
 from autograder.notebook_grading import reason as _reason
 from autograder.review_comment import is_review_comment, review_comment
 from autograder.sanitize import sanitize_notebook
@@ -23,7 +24,7 @@ from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_
 
 
 def results_path(root: Path, student: str, assignment: str) -> Path:
-    return root / "autograded" / student / assignment / "results.json"
+    return layout(root).results(student, assignment)
 
 
 def write_json_atomically(path: Path, data) -> None:
@@ -62,7 +63,7 @@ def record_in_gradebook(root: Path, result: dict, specs: list[NotebookSpec] = ()
             gradebook.find_submission(assignment, student)
         except MissingEntry:
             gradebook.add_submission(assignment, student)
-        folder = root / "submitted" / student / assignment
+        folder = layout(root).submitted(student, assignment)
         submission = gradebook.find_submission(assignment, student)
         notebooks = [folder / nb["notebook"] for nb in result["notebooks"]]
         timestamp, warning = read_timestamp(folder, notebooks[0] if notebooks else None)
@@ -108,7 +109,7 @@ def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpe
     size capped): as nbformat reads them, so that the graders see the student's outputs and attached
     images; a notebook nbformat refuses (malformed metadata) as :func:`parse_notebook` cleans it."""
     for notebook, spec in zip(result["notebooks"], specs):
-        source_path = root / "submitted" / result["student"] / result["assignment"] / spec.name
+        source_path = layout(root).submitted(result["student"], result["assignment"]) / spec.name
         try:
             raw = open_regular(source_path, MAX_NOTEBOOK_BYTES)
         except SubmissionRefused:
@@ -132,7 +133,7 @@ def write_autograded_notebooks(root: Path, result: dict, specs: list[NotebookSpe
                 text = "passed" if not outcome[grade_id]["reason"] else outcome[grade_id]["reason"]
                 cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
                                                            text=f"{outcome[grade_id]['score']:g} / {outcome[grade_id]['max_score']:g}: {text}\n"))
-        out = root / "autograded" / result["student"] / result["assignment"] / spec.name
+        out = layout(root).autograded(result["student"], result["assignment"]) / spec.name
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(sanitize_notebook(nb), out)        # what graders see holds no active content
 

@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder.assignments import NotebookSpec, load_assignment
+from autograder.layout import layout
 from autograder.notebook_grading import Limits, grade_notebook, reason
 
 
@@ -65,7 +66,7 @@ def grade_submission(job: dict) -> dict:
     """Grade every notebook of one (student, assignment); runs in a worker process."""
     root, assignment = Path(job["root"]), job["assignment"]
     specs = SPECS.get(root, assignment)              # each worker reads the source notebooks once
-    return grade_folder(specs, root / "submitted" / job["student"] / assignment, job)
+    return grade_folder(specs, layout(root).submitted(job["student"], assignment), job)
 
 
 def grade_folder(specs: list[NotebookSpec], folder: Path, job: dict) -> dict:

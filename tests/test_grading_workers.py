@@ -38,6 +38,7 @@ def test_a_dead_worker_fails_its_submission_only(monkeypatch):
 
 
 def test_the_spec_cache_reads_each_assignment_once_per_worker(monkeypatch, tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()  # noqa: F821 - nbgrader's defaults\n")
     loads = []
     monkeypatch.setattr(worker, "SPECS", worker.SpecCache(lambda assignment, root: loads.append(assignment) or [assignment]))
     monkeypatch.setattr(worker, "grade_folder", lambda specs, folder, job: {"specs": specs, "folder": folder})
