@@ -22,9 +22,9 @@ def release(root: Path = COURSE_ROOT) -> list[str]:
     """Regenerate release/<assignment> for every assignment in source/; return their names.
 
     A released notebook that someone edited (a student who worked in release/) is first moved into
-    the student's workspace, so that regenerating never loses it (:mod:`course.workspace`).
+    the student's workspace, so that regenerating never loses it (:mod:`kitlib.workspace`).
     """
-    from course.workspace import record_release, rescue_release_edits
+    from kitlib.workspace import record_release, rescue_release_edits
 
     solutions = load_config(root).ClearSolutions
     stubs = {"code": solutions.code_stub["python"], "markdown": solutions.text_stub}

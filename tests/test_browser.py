@@ -26,7 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from autograder import COURSE_ROOT
 from autograder.grade import Limits, grade_all
 from autograder.nbgrader_course import generate, import_roster, scratch_course
-from course.workspace import prepare
+from kitlib.workspace import prepare
 from course_copy import copy_course, kit_environment
 from grading import SUBMISSIONS, build_submission, instructor_solution
 from lab_page import save, type_answers

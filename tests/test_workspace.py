@@ -1,4 +1,4 @@
-"""The student's workspace (course.workspace): copies made once, never overwritten; updates keep answers.
+"""The student's workspace (kitlib.workspace): copies made once, never overwritten; updates keep answers.
 
 Fast tests on small notebooks made here; tests/test_kit_scenario.py runs the same story through
 `./kit setup` on the real course.
@@ -10,7 +10,7 @@ import subprocess
 import nbformat
 import pytest
 
-from course.workspace import (WorkspaceError, origin_copy, prepare, record_release, rescue_release_edits,
+from kitlib.workspace import (WorkspaceError, origin_copy, prepare, record_release, rescue_release_edits,
                               update, work_copy)
 
 A, NB = "02_linear_activation", "lesson.ipynb"

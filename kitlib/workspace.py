@@ -16,7 +16,7 @@ Students and self-learners work in ``work/<assignment>/<notebook>.ipynb`` (ignor
 No function here deletes or overwrites a student's notebook: every write goes to a new file or
 replaces the student's copy only after a backup of it exists.
 
-Command line (``./kit`` calls it): ``python -m course.workspace prepare | update ASSIGNMENT``.
+Command line (``./kit`` calls it): ``python -m kitlib.workspace prepare | update ASSIGNMENT``.
 """
 
 from __future__ import annotations
@@ -376,7 +376,7 @@ def rescue_release_edits(root: Path = PROJECT_ROOT, stubs: dict[str, str] | None
 def main(argv=None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m course.workspace", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m kitlib.workspace", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="the course folder (default: this one)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("prepare", help="make missing copies in work/ and say which have updates")
