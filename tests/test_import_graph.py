@@ -1,5 +1,5 @@
 """The grader's modules import one another without a cycle (every import counted, those inside
-functions too), and the student-facing package ``course`` imports nothing of the grader."""
+functions too), and the student-facing package ``course`` imports nothing of the grader or the kit."""
 
 import ast
 from pathlib import Path
@@ -55,8 +55,10 @@ def test_the_grader_has_no_import_cycle():
     assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]      # the finder finds one
 
 
-def test_the_student_facing_package_imports_nothing_of_the_grader():
+def test_the_student_facing_package_imports_nothing_of_the_grader_or_the_kit():
     graph = imports_of("course")
     assert "torch" in graph["course.checks"]                            # the reader sees the imports
-    assert {name: sorted(m for m in found if m.split(".")[0] == "autograder")
-            for name, found in graph.items() if any(m.split(".")[0] == "autograder" for m in found)} == {}
+    tools = {"autograder", "kitlib", "hub"}
+    assert {name: sorted(m for m in found if m.split(".")[0] in tools)
+            for name, found in graph.items() if any(m.split(".")[0] in tools for m in found)} == {}
+    assert "kitlib.workspace" in imports_of("autograder")["autograder.release"]     # the kit's own package
