@@ -50,7 +50,7 @@ from autograder import COURSE_ROOT
 from autograder.assignments import NotebookSpec
 from autograder.layout import layout
 from autograder.notebook_grading import not_graded
-from autograder.notebook_grading import reason as _reason
+from autograder.submission import reason as _reason
 from autograder.runners import WORKER_DIED
 from autograder.worker import grade_folder, worker_init
 from autograder.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, open_regular

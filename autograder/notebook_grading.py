@@ -30,7 +30,7 @@ from autograder.assignments import NotebookSpec, student_cells
 from autograder.limits import Limits
 from autograder.copied_solution import copy_flags
 from autograder.review import review
-from autograder.submission import SubmissionRefused, clean_text, read_notebook
+from autograder.submission import SubmissionRefused, clean_text, read_notebook, reason
 
 
 @dataclass
@@ -63,15 +63,6 @@ class NotebookResult:
 def _run_trusted(code: str, namespace: dict, label: str) -> None:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         exec(compile(code, label, "exec"), namespace)
-
-
-def reason(exc: BaseException) -> str:
-    """An exception as one line of clean text (its type and message, at most 500 characters)."""
-    try:
-        text = f"{type(exc).__name__}: {exc}".strip()
-    except Exception:  # noqa: BLE001 - an exception whose str() fails
-        text = type(exc).__name__
-    return clean_text(text, 500)
 
 
 def submission_seed(cells: list[tuple[str, str]]) -> int:

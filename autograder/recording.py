@@ -16,11 +16,11 @@ import nbformat
 
 from autograder.assignments import NotebookSpec
 from autograder.layout import layout
-from autograder.notebook_grading import reason as _reason
 from autograder.review_comment import is_review_comment, review_comment
 from autograder.sanitize import sanitize_notebook
 from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, json_safe, open_regular,
                                    parse_notebook, read_timestamp)
+from autograder.submission import reason as _reason
 
 
 def results_path(root: Path, student: str, assignment: str) -> Path:

@@ -44,6 +44,15 @@ def clean_text(text, limit: int | None = None) -> str:
     return text
 
 
+def reason(exc: BaseException) -> str:
+    """An exception as one line of clean text (its type and message, at most 500 characters)."""
+    try:
+        text = f"{type(exc).__name__}: {exc}".strip()
+    except Exception:  # noqa: BLE001 - an exception whose str() fails
+        text = type(exc).__name__
+    return clean_text(text, 500)
+
+
 def json_safe(value, depth: int = 0):
     """``value`` with only JSON values kept: strings made valid UTF-8, non-finite floats as text,
     dict keys as text, other objects replaced by ``"<TypeName>"``; nesting beyond 20 levels cut."""

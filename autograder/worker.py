@@ -17,7 +17,8 @@ from pathlib import Path
 
 from autograder.assignments import NotebookSpec, load_assignment
 from autograder.layout import layout
-from autograder.notebook_grading import Limits, grade_notebook, reason
+from autograder.notebook_grading import Limits, grade_notebook
+from autograder.submission import reason
 
 
 class SpecCache:

@@ -62,3 +62,24 @@ def test_the_student_facing_package_imports_nothing_of_the_grader_or_the_kit():
     assert {name: sorted(m for m in found if m.split(".")[0] in tools)
             for name, found in graph.items() if any(m.split(".")[0] in tools for m in found)} == {}
     assert "kitlib.workspace" in imports_of("autograder")["autograder.release"]     # the kit's own package
+
+
+STAGES = [
+    ("grading", {"grade", "worker", "runners", "cluster", "notebook_grading", "selfcheck", "__main__"}),
+    ("publishing", {"recording", "feedback", "sanitize", "formgrader_csp", "review_comment"}),
+    ("sandbox", {"remote", "student_process", "sandbox", "cgroup", "cpu_only", "limits", "wire"}),
+    ("intake", {"collect", "submission", "copied_solution", "review"}),
+    ("authoring", {"release", "hidden_test_note", "notebook_code", "assignments"}),
+    ("course directory", {"layout", "nbgrader_course"}),
+]
+"""The grader's stages, top to bottom (ARCHITECTURE.md): a module imports only its own stage's
+modules and those of the stages below it."""
+
+
+def test_every_grader_module_has_a_stage_and_imports_only_downward():
+    depth = {f"autograder.{module}": level for level, (_, modules) in enumerate(STAGES) for module in modules}
+    graph = within(imports_of("autograder"))
+    assert set(graph) - {"autograder"} == set(depth), "a module of autograder/ without a stage (or a stage without its module)"
+    upward = sorted(f"{a} -> {b}" for a, found in graph.items() for b in found
+                    if a in depth and b in depth and depth[b] < depth[a])
+    assert upward == []
