@@ -6,7 +6,7 @@ For one notebook of one student (:func:`grade_notebook`):
    the instructor's setup cells, the student's answer cells and any cells the student added;
 2. the grader's process runs the instructor's setup cells and then every test cell of the source
    notebook — hidden tests included, restored whatever the student did to them — with stand-ins
-   for the student's functions and classes (:mod:`autograder.remote`). All comparisons happen
+   for the student's functions and classes (:mod:`autograder.stand_ins`). All comparisons happen
    here, in a process that never ran the student's code;
 3. a test earns its points if it runs without an exception; otherwise it earns nothing, with the
    exception's message as the reason. If the student's process ended, ran out of time or memory,
@@ -91,7 +91,8 @@ def not_graded(spec: NotebookSpec, ended: str) -> NotebookResult:
 def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data_dir: Path,
                    limits: Limits) -> NotebookResult:
     """Grade one submitted notebook against ``spec`` (see the module docstring)."""
-    from autograder.remote import StudentProcess, StudentProcessGone, stand_in
+    from autograder.remote import StudentProcess, StudentProcessGone
+    from autograder.stand_ins import Session, stand_in
 
     start = time.perf_counter()
     result = NotebookResult(spec.name)
@@ -111,6 +112,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
                              sandbox_on=limits.sandbox, output_limit=limits.output_bytes,
                              total_seconds=max(limits.notebook_seconds, 1.0), max_processes=limits.max_processes,
                              scratch_bytes=limits.scratch_bytes)
+    session = Session(student)
     try:
         for cell in spec.cells:
             if cell.kind == "setup":
@@ -122,7 +124,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
             for name in spec.exports:
                 kind = exports.get(name) if isinstance(exports, dict) else None
                 if kind in ("callable", "class"):
-                    namespace[name] = stand_in(student, name, kind)
+                    namespace[name] = stand_in(session, name, kind)
         except StudentProcessGone as gone:
             result.ended = str(gone)
         for test in spec.tests:

@@ -67,7 +67,7 @@ def test_the_student_facing_package_imports_nothing_of_the_grader_or_the_kit():
 STAGES = [
     ("grading", {"grade", "worker", "runners", "cluster", "notebook_grading", "selfcheck", "__main__"}),
     ("publishing", {"recording", "feedback", "sanitize", "formgrader_csp", "review_comment"}),
-    ("sandbox", {"remote", "student_process", "sandbox", "cgroup", "cpu_only", "limits", "wire"}),
+    ("sandbox", {"stand_ins", "remote", "student_process", "sandbox", "cgroup", "cpu_only", "limits", "wire"}),
     ("intake", {"collect", "submission", "copied_solution", "review"}),
     ("authoring", {"release", "hidden_test_note", "notebook_code", "assignments"}),
     ("course directory", {"layout", "nbgrader_course"}),
@@ -83,3 +83,8 @@ def test_every_grader_module_has_a_stage_and_imports_only_downward():
     upward = sorted(f"{a} -> {b}" for a, found in graph.items() for b in found
                     if a in depth and b in depth and depth[b] < depth[a])
     assert upward == []
+
+
+def test_no_module_of_the_grader_is_over_300_lines():
+    lengths = {path.name: len(path.read_text().splitlines()) for path in (COURSE_ROOT / "autograder").rglob("*.py")}
+    assert {name: n for name, n in lengths.items() if n > 300} == {}
