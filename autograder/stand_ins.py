@@ -16,7 +16,7 @@ import itertools
 import torch
 from torch import nn
 
-from autograder import wire
+from autograder import protocol, wire
 from autograder.remote import StudentProcess
 from course.probes import PROBES
 
@@ -35,18 +35,18 @@ class Session:
     def encode_args(self, value, tensors: list):
         if isinstance(value, torch.Tensor):
             tensors.append(value)
-            return {"__tensor__": len(tensors) - 1}
+            return {protocol.TENSOR: len(tensors) - 1}
         if isinstance(value, RemoteModule):
-            return {"__handle__": value._handle}
+            return {protocol.HANDLE: value._handle}
         probe = next((name for name, function in PROBES.items() if value is function), None)
         if probe is not None:                                # course.probes: looked up by name there
-            return {"__probe__": probe}                      # (identity only: no attribute is read)
+            return {protocol.PROBE: probe}                      # (identity only: no attribute is read)
         if isinstance(value, (list, tuple)):
             return type(value)(self.encode_args(v, tensors) for v in value)
         if isinstance(value, dict):
             return {k: self.encode_args(v, tensors) for k, v in value.items()}
         if isinstance(value, torch.dtype):
-            return {"__dtype__": str(value).removeprefix("torch.")}
+            return {protocol.DTYPE: str(value).removeprefix("torch.")}
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
         raise TypeError(f"the grader cannot send a {type(value).__name__} to the student's code")
@@ -58,15 +58,15 @@ class Session:
                 raise TypeError("the student's code returned a Tensor subclass")
             return next(outputs) if outputs is not None else value
         if isinstance(value, dict):
-            if "__arg__" in value:
-                return tensors[value["__arg__"]]
-            if "__invalid__" in value:
+            if protocol.ARGUMENT in value:
+                return tensors[value[protocol.ARGUMENT]]
+            if protocol.INVALID in value:
                 raise TypeError(f"the student's code returned {value['__invalid__']}, not a torch.Tensor")
-            if "__dtype__" in value:
-                return getattr(torch, str(value["__dtype__"]))
-            if "__remote__" in value:
+            if protocol.DTYPE in value:
+                return getattr(torch, str(value[protocol.DTYPE]))
+            if protocol.REMOTE in value:
                 return (RemoteModule if value.get("kind") == "module" else RemoteObject)(self, value)
-            if "__module__" in value:
+            if protocol.MODULE in value:
                 return self._rebuild_module(value)
             return {k: self.decode(v, tensors, outputs) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
@@ -77,7 +77,7 @@ class Session:
         """A genuine torch layer built from the description of a standard one (never unpickled):
         built on the ``meta`` device first (no memory), its expected weights' shapes and dtypes
         checked against those received, then given the received tensors (no new allocation)."""
-        name = spec.get("__module__")
+        name = spec.get(protocol.MODULE)
         if name not in wire.MODULE_ARGUMENTS:
             raise TypeError(f"unknown layer type {name!r}")
         training = spec.get("training")
@@ -110,7 +110,7 @@ class Session:
         encoded = (self.encode_args(list(args), tensors), self.encode_args(dict(kwargs), tensors))
         if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
             return _remote_call_with_grad(self, target, encoded, tensors)
-        reply = self.request({"op": "call", **target, "call": next(self._calls), "args": encoded[0],
+        reply = self.request({"op": protocol.CALL, **target, "call": next(self._calls), "args": encoded[0],
                               "kwargs": encoded[1], "tensors": [t.detach() for t in tensors],
                               "requires_grad": [False] * len(tensors)})
         with torch.no_grad():
@@ -146,7 +146,7 @@ class _RemoteCall(torch.autograd.Function):
     def forward(ctx, box, *tensors):
         session, target, encoded = box["session"], box["target"], box["encoded"]
         ctx.session, ctx.call, ctx.n_inputs = session, next(session._calls), len(tensors)
-        reply = session.request({"op": "call", **target, "call": ctx.call, "args": encoded[0], "kwargs": encoded[1],
+        reply = session.request({"op": protocol.CALL, **target, "call": ctx.call, "args": encoded[0], "kwargs": encoded[1],
                                  "tensors": [t.detach() for t in tensors],
                                  "requires_grad": [t.requires_grad for t in tensors]})
         raw = reply["result"]
@@ -160,7 +160,7 @@ class _RemoteCall(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        reply = ctx.session.request({"op": "backward", "call": ctx.call,
+        reply = ctx.session.request({"op": protocol.BACKWARD, "call": ctx.call,
                                      "grads": [None if g is None else g.detach() for g in grads]})
         returned = list(reply["grads"])[:ctx.n_inputs]
         return (None, *returned, *([None] * (ctx.n_inputs - len(returned))))
@@ -189,7 +189,7 @@ class RemoteObject:
     """Any other object of the student's: callable, attributes readable, repr."""
 
     def __init__(self, session: Session, description: dict):
-        self._session, self._handle = session, description["__remote__"]
+        self._session, self._handle = session, description[protocol.REMOTE]
         self._class = description.get("class", "object")
 
     def __call__(self, *args, **kwargs):
@@ -198,11 +198,11 @@ class RemoteObject:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        reply = self._session.request({"op": "getattr", "handle": self._handle, "name": name})
+        reply = self._session.request({"op": protocol.GETATTR, "handle": self._handle, "name": name})
         return self._session.decode(reply["result"])
 
     def __repr__(self):
-        return self._session.request({"op": "repr", "handle": self._handle})["result"]
+        return self._session.request({"op": protocol.REPR, "handle": self._handle})["result"]
 
 
 class RemoteClass(RemoteFunction):
@@ -215,7 +215,7 @@ class RemoteModule(nn.Module):
     def __init__(self, session: Session, description: dict):
         super().__init__()
         object.__setattr__(self, "_session", session)
-        object.__setattr__(self, "_handle", description["__remote__"])
+        object.__setattr__(self, "_handle", description[protocol.REMOTE])
         object.__setattr__(self, "_class", description.get("class", "Module"))
 
     def forward(self, *args, **kwargs):
@@ -224,14 +224,14 @@ class RemoteModule(nn.Module):
     def __getattr__(self, name):
         if name.startswith("_") or name in ("training",):
             return super().__getattr__(name)
-        reply = self._session.request({"op": "getattr", "handle": self._handle, "name": name})
+        reply = self._session.request({"op": protocol.GETATTR, "handle": self._handle, "name": name})
         return self._session.decode(reply["result"])      # plain data, or a stand-in (e.g. a method)
 
     def extra_repr(self):
         return self._session.call({"handle": self._handle, "method": "extra_repr"}, (), {})
 
     def __repr__(self):
-        return self._session.request({"op": "repr", "handle": self._handle})["result"]
+        return self._session.request({"op": protocol.REPR, "handle": self._handle})["result"]
 
     def _get_name(self):
         return self._class

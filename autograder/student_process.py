@@ -28,7 +28,7 @@ import contextlib
 import torch
 from torch import nn
 
-from autograder import wire
+from autograder import protocol, wire
 from course.checks import rule_guard, shortcut_message
 from course.probes import PROBES
 from course.rules import Exercise
@@ -105,7 +105,7 @@ class Student:
         args = {a: getattr(module, a) for a in wire.MODULE_ARGUMENTS[name]}
         if name in wire.HAS_BIAS:
             args["bias"] = module.bias is not None
-        spec = {"__module__": name, "args": args, "training": module.training}
+        spec = {protocol.MODULE: name, "args": args, "training": module.training}
         if name == "Sequential":
             spec["children"] = [self.encode(child, []) for child in module]
         else:
@@ -116,9 +116,9 @@ class Student:
         if isinstance(value, torch.Tensor):
             for i, given in enumerate(inputs):
                 if value is given:
-                    return {"__arg__": i}
+                    return {protocol.ARGUMENT: i}
             if type(value) is not torch.Tensor:
-                return {"__invalid__": f"a {type(value).__name__} (a Tensor subclass)"}
+                return {protocol.INVALID: f"a {type(value).__name__} (a Tensor subclass)"}
             return value.detach().cpu()
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
@@ -127,7 +127,7 @@ class Student:
         if isinstance(value, dict) and all(isinstance(k, str) for k in value):
             return {k: self.encode(v, inputs) for k, v in value.items()}
         if isinstance(value, torch.dtype):
-            return {"__dtype__": str(value).removeprefix("torch.")}
+            return {protocol.DTYPE: str(value).removeprefix("torch.")}
         if isinstance(value, torch.Size):
             return tuple(value)
         if isinstance(value, nn.Module):
@@ -136,19 +136,19 @@ class Student:
                 return spec
         kind = "class" if isinstance(value, type) else "module" if isinstance(value, nn.Module) else \
             "callable" if callable(value) else "object"
-        return {"__remote__": self.handle(value, self._encoding_rule), "kind": kind, "class": type(value).__name__}
+        return {protocol.REMOTE: self.handle(value, self._encoding_rule), "kind": kind, "class": type(value).__name__}
 
     # -- values coming in --------------------------------------------------------------------
     def decode(self, value, tensors):
         if isinstance(value, dict):
-            if "__tensor__" in value:
-                return tensors[value["__tensor__"]]
-            if "__handle__" in value:
-                return self.objects[value["__handle__"]]
-            if "__dtype__" in value:
-                return getattr(torch, value["__dtype__"])
-            if "__probe__" in value:
-                return self._probes[value["__probe__"]]
+            if protocol.TENSOR in value:
+                return tensors[value[protocol.TENSOR]]
+            if protocol.HANDLE in value:
+                return self.objects[value[protocol.HANDLE]]
+            if protocol.DTYPE in value:
+                return getattr(torch, value[protocol.DTYPE])
+            if protocol.PROBE in value:
+                return self._probes[value[protocol.PROBE]]
             return {k: self.decode(v, tensors) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return type(value)(self.decode(v, tensors) for v in value)
@@ -254,7 +254,8 @@ def main(read_fd: int, write_fd: int) -> int:
         exports[name] = "missing" if value is None else "class" if isinstance(value, type) else \
             "callable" if callable(value) else "value"
     wire.send_reply(write_fd, {"ready": True, "errors": errors, "exports": exports})
-    handlers = {"call": student.call, "backward": student.backward, "getattr": student.getattr, "repr": student.repr}
+    handlers = {protocol.CALL: student.call, protocol.BACKWARD: student.backward, protocol.GETATTR: student.getattr,
+                protocol.REPR: student.repr}
     while True:
         request = wire.receive(read_fd)
         try:

@@ -67,7 +67,7 @@ def test_the_student_facing_package_imports_nothing_of_the_grader_or_the_kit():
 STAGES = [
     ("grading", {"grade", "worker", "runners", "cluster", "notebook_grading", "selfcheck", "__main__"}),
     ("publishing", {"recording", "feedback", "sanitize", "formgrader_csp", "review_comment"}),
-    ("sandbox", {"stand_ins", "remote", "student_process", "sandbox", "cgroup", "cpu_only", "limits", "wire"}),
+    ("sandbox", {"stand_ins", "remote", "protocol", "student_process", "sandbox", "cgroup", "cpu_only", "limits", "wire"}),
     ("intake", {"collect", "submission", "copied_solution", "review"}),
     ("authoring", {"release", "hidden_test_note", "notebook_code", "assignments"}),
     ("course directory", {"layout", "nbgrader_course"}),
