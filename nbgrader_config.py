@@ -31,7 +31,7 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Where a hidden test was removed, the student sees one line saying that more tests run when the
 # notebook is graded (and how a self-learner runs them), not a blank locked cell.
-from autograder.hidden_test_note import ExplainHiddenTests  # noqa: E402
+from autograder.authoring.hidden_test_note import ExplainHiddenTests  # noqa: E402
 from nbgrader.converters import GenerateAssignment  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests  # noqa: E402
 
@@ -46,17 +46,17 @@ c.FileNameCollectorPlugin.named_regexp = r".*?(?P<student_id>[A-Za-z0-9_.-]+?)__
 
 # Every HTML page nbgrader makes of a student's notebook (the formgrader's manual-grading view,
 # generate_feedback) first goes through the kit's sanitiser, so that nothing a student wrote runs in
-# a grader's browser (autograder/sanitize.py; autograder/THREAT_MODEL.md). Feedback leaves hidden
+# a grader's browser (autograder/publish/sanitize.py; autograder/THREAT_MODEL.md). Feedback leaves hidden
 # tests out. `python -m autograder feedback ASSIGNMENT` runs generate_feedback and the kit's report.
-c.HTMLExporter.preprocessors = ["autograder.sanitize.SanitizeStudentContent"]
+c.HTMLExporter.preprocessors = ["autograder.publish.sanitize.SanitizeStudentContent"]
 # The grader's flags for review are the instructor's: kept out of the feedback (review_comment.py).
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "autograder.review_comment.HideReviewComments",
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "autograder.publish.review_comment.HideReviewComments",
                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
                                     "nbgrader.preprocessors.ClearHiddenTests"]
 # Inside the Lab server (the formgrader reads this file there), a Content-Security-Policy on the
 # manual-grading view as a second line of defence; a no-op for nbgrader's commands.
 try:
-    from autograder.formgrader_csp import install
+    from autograder.publish.formgrader_csp import install
 
     install()
 except ImportError:     # autograder is not installed (a copy of this file outside the kit)

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from autograder import COURSE_ROOT  # noqa: E402
-from autograder.limits import Limits  # noqa: E402
+from autograder.sandbox.limits import Limits  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -67,11 +67,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "release":
-        from autograder.release import release
+        from autograder.authoring.release import release
         print("released:", ", ".join(release()) or "(no assignments in source/)")
         return 0
     if args.command == "check-release":
-        from autograder.release import leaks, stale_files
+        from autograder.authoring.release import leaks, stale_files
         problems = stale_files() + leaks()
         for problem in problems:
             print("stale or leaking:", problem, file=sys.stderr)
@@ -79,13 +79,13 @@ def main(argv=None) -> int:
             print("run: .venv/bin/python -m autograder release", file=sys.stderr)
         return 1 if problems else 0
     if args.command == "roster":
-        from autograder.nbgrader_course import import_roster
+        from autograder.coursedir.nbgrader_course import import_roster
         print(f"{len(import_roster(args.csv))} students in the gradebook roster")
         return 0
     if args.command == "collect":
         if args.exchange:
-            from autograder.collect import collect_exchange
-            from autograder.nbgrader_course import load_config
+            from autograder.intake.collect import collect_exchange
+            from autograder.coursedir.nbgrader_course import load_config
             config = load_config(COURSE_ROOT)
             inbound = Path(config.Exchange.root) / config.CourseDirectory.course_id / "inbound"
             return _report_collect(collect_exchange(args.assignment, inbound, COURSE_ROOT), args.assignment)
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
             parser.error("collect needs a ZIP (or --exchange)")
         return collect_zip(args.assignment, args.zip)
     if args.command == "grade":
-        from autograder.grade import grade_all
+        from autograder.grading.grade import grade_all
         limits = Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit,
                         memory_bytes=int(args.memory_limit * 1024**3), sandbox=not args.no_sandbox)
         summary = grade_all(args.assignment, students=args.student, workers=args.workers, force=args.force,
@@ -101,18 +101,18 @@ def main(argv=None) -> int:
         print_summary(summary)
         return 1 if summary["failed"] else 0
     if args.command == "check":
-        from autograder.selfcheck import run
+        from autograder.grading.selfcheck import run
         return run(args.assignment, args.notebooks or None,
                    limits=Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit))
     if args.command == "feedback":
-        from autograder.feedback import generate_feedback
+        from autograder.publish.feedback import generate_feedback
         written, failed = generate_feedback(COURSE_ROOT, args.assignment, args.student)
         print(f"feedback for {len(written)} submissions of {args.assignment} in feedback/<student>/{args.assignment}/")
         for student, reason in failed.items():
             print(f"  nbgrader's feedback FAILED for {student}: {reason}", file=sys.stderr)
         return 1 if failed else 0
     if args.command == "export":
-        from autograder.feedback import export_grades
+        from autograder.publish.feedback import export_grades
         print("grades written to", export_grades(COURSE_ROOT, args.to))
         return 0
     return 2
@@ -149,8 +149,8 @@ def print_summary(summary: dict) -> None:
 
 
 def collect_zip(assignment: str, archive: Path, root: Path = COURSE_ROOT) -> int:
-    """Collect an LMS zip into submitted/ (see autograder/collect.py); 1 when anything was skipped."""
-    from autograder.collect import collect_zip as collect
+    """Collect an LMS zip into submitted/ (see autograder/intake/collect.py); 1 when anything was skipped."""
+    from autograder.intake.collect import collect_zip as collect
 
     if not archive.is_file():
         print(f"error: {archive} does not exist", file=sys.stderr)

@@ -31,8 +31,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from autograder.grade import Limits, grade_all  # noqa: E402
-from autograder.nbgrader_course import api, generate, import_roster, scratch_course  # noqa: E402
+from autograder.grading.grade import Limits, grade_all  # noqa: E402
+from autograder.coursedir.nbgrader_course import api, generate, import_roster, scratch_course  # noqa: E402
 from grading import SUBMISSIONS, build_submission  # noqa: E402
 
 ASSIGNMENTS = {"01_pooling": ("pooling.ipynb", "pooling"), "02_linear_activation": ("linear_activation.ipynb", "leaky_relu"),

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.notebook_code import instructor_namespace  # noqa: E402
+from autograder.authoring.notebook_code import instructor_namespace  # noqa: E402
 from course.device import choose_device, describe_device  # noqa: E402
 
 CELLS = ["pooling_helpers", "pool_windows_answer", "max_pool2d_answer", "avg_pool2d_answer"]

@@ -1,7 +1,7 @@
 """Functions the tests hand to a student's ``numerical_gradient``, by name.
 
 A test cell cannot send a function of its own into the sandboxed process where the student's code
-runs; it sends one of these by name (``autograder.stand_ins`` encodes each as ``{"__probe__": name}``),
+runs; it sends one of these by name (``autograder.sandbox.stand_ins`` encodes each as ``{"__probe__": name}``),
 and the student's process looks the name up in its own copy of :data:`PROBES`. Each is built from
 tensor primitives only, and each differentiates in a different way: elementwise, with terms that
 mix the elements of a row, and down to one number.

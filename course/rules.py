@@ -2,7 +2,7 @@
 operations its graded functions may run (an allow-list), forward and backward.
 
 :class:`course.checks.OpGuard` enforces a rule in a notebook's test cells; the grader enforces the
-same rule in the student's process, per graded function (``autograder.assignments.EXERCISES``).
+same rule in the student's process, per graded function (``autograder.authoring.assignments.EXERCISES``).
 Names are ATen overload packets (``aten::add`` covers every overload; ``add_`` is its own).
 """
 

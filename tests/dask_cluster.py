@@ -68,7 +68,7 @@ class LoopbackCluster:
         name = f"worker{sum(n.startswith('worker') for n in self.processes)}"
         self._spawn(name, [DASK, "worker", self.address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1",
                            "--no-dashboard", "--dashboard-address", "127.0.0.1:0", "--name", name, "--local-directory", str(self.folder / name),
-                           "--death-timeout", "60", "--preload", "autograder.cluster"], {**self.worker_env, **(env or {})})
+                           "--death-timeout", "60", "--preload", "autograder.grading.cluster"], {**self.worker_env, **(env or {})})
         return name
 
     def client(self):

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 
 from autograder import COURSE_ROOT
-from autograder.nbgrader_course import autograde, generate, scores, scratch_course
-from autograder.notebook_code import strip_markers
+from autograder.coursedir.nbgrader_course import autograde, generate, scores, scratch_course
+from autograder.authoring.notebook_code import strip_markers
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 
@@ -185,8 +185,8 @@ def grade_in_sandbox(root: Path, assignment: str, notebook: str, submissions: di
     (results.json's, with its tests, flags, ...)."""
     import json
 
-    from autograder.grade import Limits, grade_all, results_path
-    from autograder.nbgrader_course import import_roster
+    from autograder.grading.grade import Limits, grade_all, results_path
+    from autograder.coursedir.nbgrader_course import import_roster
 
     root = scratch_course(root, [assignment])
     (root / "roster.csv").write_text("id\n" + "\n".join(submissions) + "\n")

@@ -1,13 +1,13 @@
 """The allow-list of ATen operations (course/checks.py ALLOWED_OPS): what a graded function may run.
 
 The same rule holds in the notebooks' tests (``course.checks.forbid_ops``, plain nbgrader) and in the
-sandboxed student's process during each call and backward (``autograder.student_process``): honest
+sandboxed student's process during each call and backward (``autograder.sandbox.student_process``): honest
 answers built from other primitives keep full marks, kernels outside the list cost their exercise."""
 
 import pytest
 import torch
 
-from autograder.student_process import Student
+from autograder.sandbox.student_process import Student
 from course.checks import (ALLOWED_OPS, LEAKY_RELU_EXERCISE, LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE,
                            POOLING_EXERCISE, OpGuard, ShortcutUsed, forbid_ops)
 from grading import SUBMISSIONS, build_submission, grade_in_sandbox
@@ -132,7 +132,7 @@ def test_each_exported_function_runs_under_its_own_rule():
 
 
 def test_the_process_wide_block_spares_what_another_function_of_the_notebook_may_run():
-    from autograder.assignments import load_notebook_spec
+    from autograder.authoring.assignments import load_notebook_spec
 
     spec = load_notebook_spec("02_linear_activation", "linear_activation.ipynb")
     assert {"leaky_relu", "_prelu_kernel", "linear"} <= spec.forbidden and "addmm" not in spec.forbidden

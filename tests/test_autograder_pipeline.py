@@ -17,13 +17,13 @@ import nbformat
 import pytest
 
 from autograder.__main__ import collect_zip
-from autograder.feedback import export_grades
+from autograder.publish.feedback import export_grades
 from autograder import COURSE_ROOT
-from autograder.assignments import load_notebook_spec
-from autograder.cgroup import availability
-from autograder.copied_solution import is_copy_flag
-from autograder.grade import Limits, grade_all, results_path
-from autograder.nbgrader_course import generate, import_roster, scores, scratch_course
+from autograder.authoring.assignments import load_notebook_spec
+from autograder.sandbox.cgroup import availability
+from autograder.intake.copied_solution import is_copy_flag
+from autograder.grading.grade import Limits, grade_all, results_path
+from autograder.coursedir.nbgrader_course import generate, import_roster, scores, scratch_course
 from grading import SUBMISSIONS, build_submission
 from test_linear_activation_grading import NEW
 
@@ -92,7 +92,7 @@ EXPECTED = {
     # ... and also switching off the allow-list inside each call does: the points stand, flagged
     "escapes_the_allow_list": (FULL, None),
 }
-# the submissions the grade report lists as "flagged for review" (autograder/review.py)
+# the submissions the grade report lists as "flagged for review" (autograder/intake/review.py)
 FLAGGED = {"calls_torch", "patches_torch_and_checks", "non_json_ready_message", "pickled_sets_reply",
            "zero_stride_reply", "huge_module_reply", "removes_the_block", "escapes_the_allow_list", "segfault"}
 SECRET = ("GRADER_SECRET_TOKEN", "hunter2-do-not-leak")

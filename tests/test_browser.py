@@ -24,8 +24,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autograder import COURSE_ROOT
-from autograder.grade import Limits, grade_all
-from autograder.nbgrader_course import generate, import_roster, scratch_course
+from autograder.grading.grade import Limits, grade_all
+from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from kitlib.workspace import prepare
 from course_copy import copy_course, kit_environment
 from grading import SUBMISSIONS, build_submission, instructor_solution

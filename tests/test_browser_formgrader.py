@@ -9,7 +9,7 @@ instructor, logged in, opens the manual-grading view of each (``/formgrader/subm
 directly and inside JupyterLab's Formgrader tab, and clicks the payloads' links. No payload may
 run: no ``window.__pwned_<n>`` marker, no terminal (``GET /api/terminals``), no dialog. What ran is
 written to test-artifacts/browser/formgrader-payloads.json, with screenshots beside it. The view is
-served with a Content-Security-Policy (autograder/formgrader_csp.py) under which nbgrader's page
+served with a Content-Security-Policy (autograder/publish/formgrader_csp.py) under which nbgrader's page
 works and a script injected into it does not run. ``python -m autograder feedback`` makes nbgrader's
 feedback (sanitised, no hidden tests) without losing the kit's own feedback.html.
 """
@@ -20,10 +20,10 @@ import urllib.request
 import nbformat
 import pytest
 
-from autograder.assignments import load_notebook_spec
-from autograder.feedback import generate_feedback
-from autograder.grade import Limits, grade_all
-from autograder.nbgrader_course import generate, import_roster, load_config, scratch_course
+from autograder.authoring.assignments import load_notebook_spec
+from autograder.publish.feedback import generate_feedback
+from autograder.grading.grade import Limits, grade_all
+from autograder.coursedir.nbgrader_course import generate, import_roster, load_config, scratch_course
 from grading import SUBMISSIONS, build_submission
 from test_sanitize import active_content
 from test_browser import (ASSIGNMENT, NOTEBOOK, SHOTS, _shot, browser_context_args,  # noqa: F401 (fixtures)

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.grade import Limits, grade_all
-from autograder.nbgrader_course import generate, import_roster, load_config, scratch_course
+from autograder.grading.grade import Limits, grade_all
+from autograder.coursedir.nbgrader_course import generate, import_roster, load_config, scratch_course
 from grading import build_submission
 from test_browser import (ASSIGNMENT, NOTEBOOK, _shot, browser_context_args,  # noqa: F401 (fixtures)
                           browser_type_launch_args, lab, shoot_on_failure)

@@ -1,4 +1,4 @@
-"""Grading on a Dask cluster (autograder/cluster.py): a real ``dask scheduler`` and real ``dask
+"""Grading on a Dask cluster (autograder/grading/cluster.py): a real ``dask scheduler`` and real ``dask
 worker`` processes on 127.0.0.1, the same scores as grading on this machine, a worker killed
 mid-task, a worker without bubblewrap, an endless loop on one worker, and nothing left listening."""
 
@@ -12,9 +12,9 @@ import pytest
 from dask_cluster import LoopbackCluster, refuses_connections
 from grading import SUBMISSIONS, build_submission
 
-import autograder.grade as grade
-from autograder.grade import Limits, grade_all, results_path
-from autograder.nbgrader_course import generate, import_roster, scratch_course
+import autograder.grading.grade as grade
+from autograder.grading.grade import Limits, grade_all, results_path
+from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 
 # assignment → (notebook, {student: fixture, None for the instructor's solution}); each "wrong" one
 # loses points (exact scores are the business of the per-assignment grading tests; here: the same
@@ -178,9 +178,9 @@ def test_a_workers_result_is_checked_before_it_is_recorded():
     with points out of range is refused ("not graded"), an honest one passes unchanged."""
     from dataclasses import asdict
 
-    from autograder.assignments import load_assignment
-    from autograder.cluster import checked
-    from autograder.grade import NotebookResult, TestResult
+    from autograder.authoring.assignments import load_assignment
+    from autograder.grading.cluster import checked
+    from autograder.grading.grade import NotebookResult, TestResult
 
     specs = load_assignment("02_linear_activation")
     job = {"student": "ada", "assignment": "02_linear_activation"}

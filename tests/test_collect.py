@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from autograder.collect import collect_exchange, collect_zip
+from autograder.intake.collect import collect_exchange, collect_zip
 
 A, NB = "02_linear_activation", "linear_activation.ipynb"
 

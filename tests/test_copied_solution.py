@@ -1,5 +1,5 @@
 """A submission that is a copy of the instructor's notebook (its markers, its solution cells verbatim)
-is flagged for review (autograder/copied_solution.py); the score is unchanged, and nothing of the
+is flagged for review (autograder/intake/copied_solution.py); the score is unchanged, and nothing of the
 flag or of a hidden test reaches the student's feedback."""
 
 import contextlib
@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from autograder import COURSE_ROOT
-from autograder.assignments import load_notebook_spec
-from autograder.copied_solution import copy_flags, is_copy_flag
+from autograder.authoring.assignments import load_notebook_spec
+from autograder.intake.copied_solution import copy_flags, is_copy_flag
 from grading import SUBMISSIONS, build_submission, grade_in_sandbox
 
 ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
@@ -81,7 +81,7 @@ def test_a_copy_of_source_is_flagged_in_results_and_summary_with_its_score_uncha
             f"(a copy of source/{ASSIGNMENT}/{NOTEBOOK}?)") in printed.getvalue()
     assert f"{NOTEBOOK}: answer cell leaky_relu_answer is the instructor's solution cell verbatim" in printed.getvalue()
     _assert_formgrader_shows_the_flags_of(tmp_path / "course", "copies_source", not_of="honest")
-    from autograder.feedback import generate_feedback
+    from autograder.publish.feedback import generate_feedback
 
     written, failed = generate_feedback(tmp_path / "course", ASSIGNMENT, ["copies_source"])
     assert failed == {}
@@ -97,8 +97,8 @@ def _assert_formgrader_shows_the_flags_of(root, flagged, not_of):
     """In the gradebook the formgrader reads: the flagged student's tests need a manual grade (their
     automatic scores kept) and the first answer cell carries the flags as its comment."""
     from nbgrader.api import Gradebook
-    from autograder.review_comment import REVIEW_PREFIX
-    from autograder.nbgrader_course import load_config
+    from autograder.publish.review_comment import REVIEW_PREFIX
+    from autograder.coursedir.nbgrader_course import load_config
 
     with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
         for student, shown in ((flagged, True), (not_of, False)):

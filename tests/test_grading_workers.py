@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from autograder import worker
-from autograder.recording import record_result
-from autograder.runners import WORKER_DIED, run_jobs
+from autograder.grading import worker
+from autograder.publish.recording import record_result
+from autograder.grading.runners import WORKER_DIED, run_jobs
 
 
 def _fake_grading(job):

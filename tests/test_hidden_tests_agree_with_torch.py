@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import course.checks
-from autograder.notebook_code import code_cells
+from autograder.authoring.notebook_code import code_cells
 
 # Answer cells replaced by torch's own implementation (cells not listed keep the instructor solution).
 TORCH_STANDS_IN = {

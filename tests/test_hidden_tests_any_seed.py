@@ -4,7 +4,7 @@ other seeds too, every test cell still passes with torch's own functions as the 
 import pytest
 
 import test_hidden_tests_agree_with_torch as agree
-from autograder import notebook_code
+from autograder.authoring import notebook_code
 
 
 @pytest.mark.slow

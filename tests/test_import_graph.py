@@ -51,7 +51,7 @@ def cycle(graph: dict[str, set[str]]) -> list[str]:
 def test_the_grader_has_no_import_cycle():
     graph = within(imports_of("autograder"))
     assert cycle(graph) == [], " -> ".join(cycle(graph))
-    assert "autograder.grade" not in graph["autograder.cluster"]      # the cluster is a runner, below grading
+    assert "autograder.grading.grade" not in graph["autograder.grading.cluster"]      # grade calls the cluster through a Runner
     assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]      # the finder finds one
 
 
@@ -61,28 +61,41 @@ def test_the_student_facing_package_imports_nothing_of_the_grader_or_the_kit():
     tools = {"autograder", "kitlib", "hub"}
     assert {name: sorted(m for m in found if m.split(".")[0] in tools)
             for name, found in graph.items() if any(m.split(".")[0] in tools for m in found)} == {}
-    assert "kitlib.workspace" in imports_of("autograder")["autograder.release"]     # the kit's own package
+    assert "kitlib.workspace" in imports_of("autograder")["autograder.authoring.release"]     # the kit's own package
 
 
-STAGES = [
-    ("grading", {"grade", "worker", "runners", "cluster", "notebook_grading", "selfcheck", "__main__"}),
-    ("publishing", {"recording", "feedback", "sanitize", "formgrader_csp", "review_comment"}),
-    ("sandbox", {"stand_ins", "remote", "protocol", "student_process", "sandbox", "cgroup", "cpu_only", "limits", "wire"}),
-    ("intake", {"collect", "submission", "copied_solution", "review"}),
-    ("authoring", {"release", "hidden_test_note", "notebook_code", "assignments"}),
-    ("course directory", {"layout", "nbgrader_course"}),
-]
-"""The grader's stages, top to bottom (ARCHITECTURE.md): a module imports only its own stage's
-modules and those of the stages below it."""
+STAGES = ["grading", "publish", "sandbox", "intake", "authoring", "coursedir"]
+"""The grader's stages, top to bottom (ARCHITECTURE.md), one subpackage of ``autograder`` each: a
+module imports only its own stage's modules and those of the stages below it. Above them all sit
+the commands (``autograder.__main__``) and the package itself."""
+
+TOP = {"autograder", "autograder.__main__"}
+
+
+def stage_of(module: str) -> str:
+    """``autograder.grading.worker`` → ``grading``."""
+    return module.split(".")[1]
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """The imports of ``graph`` (between modules of autograder/) that point to a higher stage."""
+    depth = {stage: level for level, stage in enumerate(STAGES)}
+    return sorted(f"{a} -> {b}" for a, found in graph.items() if a not in TOP for b in found
+                  if b not in TOP and depth[stage_of(b)] < depth[stage_of(a)])
 
 
 def test_every_grader_module_has_a_stage_and_imports_only_downward():
-    depth = {f"autograder.{module}": level for level, (_, modules) in enumerate(STAGES) for module in modules}
     graph = within(imports_of("autograder"))
-    assert set(graph) - {"autograder"} == set(depth), "a module of autograder/ without a stage (or a stage without its module)"
-    upward = sorted(f"{a} -> {b}" for a, found in graph.items() for b in found
-                    if a in depth and b in depth and depth[b] < depth[a])
-    assert upward == []
+    assert sorted({stage_of(m) for m in graph if m not in TOP}) == sorted(STAGES), "a stage without its package or a package without a stage"
+    for stage in STAGES:
+        assert (COURSE_ROOT / "autograder" / stage / "__init__.py").read_text().startswith('"""'), stage
+    assert not [p.name for p in (COURSE_ROOT / "autograder").glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    assert upward_imports(graph) == []
+    planted = dict(graph, **{"autograder.sandbox.wire": graph["autograder.sandbox.wire"] | {"autograder.grading.grade"}})
+    assert upward_imports(planted) == ["autograder.sandbox.wire -> autograder.grading.grade"]     # the check finds one
+    nothing_of = {"autograder.grading", "autograder.publish"}
+    assert not [(a, b) for a, found in graph.items() if a.startswith("autograder.sandbox.")
+                for b in found if b.rsplit(".", 1)[0] in nothing_of]
 
 
 def test_no_module_of_the_grader_is_over_300_lines():

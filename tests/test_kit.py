@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from autograder import COURSE_ROOT
-from autograder.assignments import load_notebook_spec
+from autograder.authoring.assignments import load_notebook_spec
 from course_copy import copy_course, kit
 from grading import answer_cells, instructor_solution
 

@@ -2,7 +2,7 @@
 nbgrader_config.py renames a folder is graded where nbgrader puts it."""
 
 from autograder import COURSE_ROOT
-from autograder.layout import CourseLayout
+from autograder.coursedir.layout import CourseLayout
 
 
 def test_the_projects_layout_is_nbgraders_default_one():

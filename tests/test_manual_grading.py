@@ -10,9 +10,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.feedback import export_grades
-from autograder.grade import Limits, grade_all
-from autograder.nbgrader_course import generate, import_roster, load_config, scratch_course
+from autograder.publish.feedback import export_grades
+from autograder.grading.grade import Limits, grade_all
+from autograder.coursedir.nbgrader_course import generate, import_roster, load_config, scratch_course
 from grading import SUBMISSIONS, build_submission, written_answers
 
 ASSIGNMENT, NOTEBOOK, WRITTEN = "02_linear_activation", "linear_activation.ipynb", "leaky_over_relu_written"

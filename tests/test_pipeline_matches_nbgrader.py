@@ -8,8 +8,8 @@ import pytest
 
 import test_lenet_grading
 import test_pooling_grading
-from autograder.grade import Limits, grade_all, results_path
-from autograder.nbgrader_course import generate, import_roster, scratch_course
+from autograder.grading.grade import Limits, grade_all, results_path
+from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from grading import SUBMISSIONS, build_submission
 
 CASES = {

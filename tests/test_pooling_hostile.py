@@ -8,8 +8,8 @@ import json
 import nbformat
 import pytest
 
-from autograder.grade import Limits, grade_all, results_path
-from autograder.nbgrader_course import generate, import_roster, scratch_course
+from autograder.grading.grade import Limits, grade_all, results_path
+from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from grading import SUBMISSIONS, build_submission
 from test_pooling_grading import KEPT_WITHOUT_POOLS, MAX_SCORE, NO_AVG, NO_MAX, rule
 

@@ -1,6 +1,6 @@
 """release/ is what nbgrader generates from source/ today, and it holds no solutions or hidden tests."""
 
-from autograder.release import leaks, stale_files
+from autograder.authoring.release import leaks, stale_files
 
 
 def test_release_is_current():
@@ -18,7 +18,7 @@ def test_no_released_cell_is_blank_and_every_hidden_test_is_explained():
     import json
 
     from autograder import COURSE_ROOT
-    from autograder.hidden_test_note import hidden_test_note
+    from autograder.authoring.hidden_test_note import hidden_test_note
 
     for source in sorted((COURSE_ROOT / "source").glob("*/*.ipynb")):
         released = json.loads((COURSE_ROOT / "release" / source.parent.name / source.name).read_text())["cells"]

@@ -1,4 +1,4 @@
-"""The sanitiser (autograder/sanitize.py) on each payload and each allowed construct.
+"""The sanitiser (autograder/publish/sanitize.py) on each payload and each allowed construct.
 
 "Active" is judged on the page nbgrader's formgrader really serves: the notebook is rendered with
 nbconvert's HTMLExporter and nbgrader's ``formgrade`` template, the page is parsed, and what it
@@ -13,8 +13,8 @@ import pytest
 from nbconvert.exporters import HTMLExporter
 from traitlets.config import Config
 
-from autograder.nbgrader_course import load_config
-from autograder.sanitize import clean_html, markdown_to_safe_html, sanitize_notebook, sanitize_output
+from autograder.coursedir.nbgrader_course import load_config
+from autograder.publish.sanitize import clean_html, markdown_to_safe_html, sanitize_notebook, sanitize_output
 from grading import SUBMISSIONS, build_submission
 
 ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
@@ -224,7 +224,7 @@ def test_nbgrader_config_sanitises_every_html_export(release_own):
     """With the course's nbgrader_config.py, nbgrader's own exporter (formgrader, feedback) sanitises
     a notebook that never went through the kit (e.g. autograded by plain nbgrader)."""
     config = load_config()
-    assert "autograder.sanitize.SanitizeStudentContent" in config.HTMLExporter.preprocessors
+    assert "autograder.publish.sanitize.SanitizeStudentContent" in config.HTMLExporter.preprocessors
     assert "nbgrader.preprocessors.ClearHiddenTests" in config.GenerateFeedback.preprocessors
     page = formgrade_page(_submission("hostile"), config)
     assert sorted(active_content(page)) == release_own and "Payload 13" in page
@@ -269,10 +269,10 @@ def test_clean_html_keeps_highlighting_and_drops_other_classes():
 
 
 def test_csp_trusts_only_the_scripts_nbgrader_writes_before_the_notebook():
-    """The manual-grading view's policy (autograder/formgrader_csp.py), computed on the page of the
+    """The manual-grading view's policy (autograder/publish/formgrader_csp.py), computed on the page of the
     *unsanitised* hostile notebook, allows exactly the inline scripts and handlers of nbgrader's own
     page (an empty notebook's), none of the student's; a page it does not know gets none at all."""
-    from autograder.formgrader_csp import policy
+    from autograder.publish.formgrader_csp import policy
 
     def script_src(page):
         return next(d for d in policy(page).split("; ") if d.startswith("script-src")).split()
@@ -302,6 +302,6 @@ def test_csp_install_is_a_no_op_outside_a_server():
     import sys
 
     code = ("from nbgrader.apps.nbgraderapp import NbGraderApp; NbGraderApp.instance();"
-            "from autograder.formgrader_csp import install; print(install())")
+            "from autograder.publish.formgrader_csp import install; print(install())")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "False", run.stderr

@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from autograder import COURSE_ROOT
-from autograder.assignments import load_notebook_spec
-from autograder.grade import Limits, grade_all, results_path
-from autograder.nbgrader_course import generate, import_roster, scratch_course
-from autograder.selfcheck import check, run
+from autograder.authoring.assignments import load_notebook_spec
+from autograder.grading.grade import Limits, grade_all, results_path
+from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
+from autograder.grading.selfcheck import check, run
 from grading import SUBMISSIONS, build_submission
 from test_linear_activation_grading import LEAKY_RELU_CELLS
 
@@ -27,7 +27,7 @@ HIDDEN = [t for t in SPEC.tests if t.grade_id.endswith("_hidden")]
 
 @pytest.fixture(autouse=True)
 def _restore_environment(monkeypatch):
-    """Checking hides GPUs in this process (autograder.cpu_only); give the variables back afterwards."""
+    """Checking hides GPUs in this process (autograder.sandbox.cpu_only); give the variables back afterwards."""
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
     monkeypatch.setenv("COURSE_DEVICE", "cpu")
 

@@ -1,4 +1,4 @@
-"""What comes from a submission is validated where it enters the grader (autograder/submission.py),
+"""What comes from a submission is validated where it enters the grader (autograder/intake/submission.py),
 and one submission's failure to be recorded never stops the run (fast tests, no sandbox)."""
 
 import json
@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from autograder.grade import record_result
-from autograder.submission import SubmissionRefused, clean_text, json_safe, read_notebook, read_timestamp
+from autograder.grading.grade import record_result
+from autograder.intake.submission import SubmissionRefused, clean_text, json_safe, read_notebook, read_timestamp
 
 
 def test_text_is_valid_utf8():

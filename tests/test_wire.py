@@ -10,8 +10,8 @@ import pytest
 import torch
 from torch import nn
 
-from autograder import wire
-from autograder.stand_ins import Session
+from autograder.sandbox import wire
+from autograder.sandbox.stand_ins import Session
 
 
 def _pipe_with(data: bytes):

@@ -4,7 +4,7 @@ Students never see ``source/`` (the sandbox hides it, the class server keeps it 
 submitted notebook that holds nbgrader's instructor markers (``### BEGIN SOLUTION``, ``### BEGIN
 HIDDEN TESTS``, ...) in any cell, or an answer cell that is the source notebook's solution cell
 itself, suggests that ``source/`` leaked. Each finding is one line in the notebook's ``flags``
-(results.json and the grading summary, beside :mod:`autograder.review`'s); the score is unchanged,
+(results.json and the grading summary, beside :mod:`autograder.intake.review`'s); the score is unchanged,
 since a short answer can be written exactly like the solution by a student who never saw it.
 
 What counts as the same cell: the code without the markers, each line's trailing whitespace and
@@ -33,7 +33,7 @@ def normalised(code: str) -> str:
 def copy_flags(spec, submitted) -> list[str]:
     """One line per sign of a copy of ``spec``'s source notebook in the ``submitted`` notebook: each
     instructor marker found in any cell, each answer cell identical to its solution cell."""
-    from autograder.notebook_code import strip_markers
+    from autograder.authoring.notebook_code import strip_markers
 
     where = f"a copy of {spec.folder}/{spec.assignment}/{spec.name}?"
     texts = [cell.get("source") for cell in submitted.cells]

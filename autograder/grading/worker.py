@@ -15,10 +15,10 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder.assignments import NotebookSpec, load_assignment
-from autograder.layout import layout
-from autograder.notebook_grading import Limits, grade_notebook
-from autograder.submission import reason
+from autograder.authoring.assignments import NotebookSpec, load_assignment
+from autograder.coursedir.layout import layout
+from autograder.grading.notebook_grading import Limits, grade_notebook
+from autograder.intake.submission import reason
 
 
 class SpecCache:

@@ -9,7 +9,7 @@ browser runs nbgrader's scripts and nothing else:
   in the part of the page nbgrader writes before the notebook (``<div id="notebook">``), and the
   same for inline event handlers there (``onclick="toggle_name(true);"``, via 'unsafe-hashes');
   no ``eval``. A ``<script>``, event handler or ``javascript:`` URL that reaches the notebook part
-  does not run, even if the sanitiser (autograder/sanitize.py) ever let one through;
+  does not run, even if the sanitiser (autograder/publish/sanitize.py) ever let one through;
 - no plugins, frames, ``<base>``, or forms to other sites; images only from the server or data:
   URIs (no tracking pixels); styles and fonts as nbgrader and MathJax need them.
 

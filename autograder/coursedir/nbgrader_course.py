@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from autograder import COURSE_ROOT
-from autograder.layout import layout, load_config  # noqa: F401 - load_config: the course config, asked here too
+from autograder.coursedir.layout import layout, load_config  # noqa: F401 - load_config: the course config, asked here too
 
 
 class NbgraderFailed(RuntimeError):

@@ -2,10 +2,10 @@
 
 A runner takes the jobs of one run (dicts: root, student, assignment, data_dir, limits) and yields
 one result dict per job, in any order, as each finishes: a grade from
-:func:`autograder.worker.grade_submission`, or ``{"student", "assignment", "error"}``. After the
+:func:`autograder.grading.worker.grade_submission`, or ``{"student", "assignment", "error"}``. After the
 run, :meth:`Runner.report` gives what the runner adds to the run's summary. Two implement it:
 :class:`LocalRunner` (a pool of worker processes on this machine) and
-:class:`autograder.cluster.ClusterRunner` (tasks on a Dask cluster).
+:class:`autograder.grading.cluster.ClusterRunner` (tasks on a Dask cluster).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from autograder import worker
+from autograder.grading import worker
 
 WORKER_DIED = "the grading process died (likely out of memory)"
 

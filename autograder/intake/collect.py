@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, open_regular
+from autograder.intake.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, open_regular
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
 

@@ -1,6 +1,6 @@
 """The student's side of grading: runs inside the sandbox, never in the grader's process.
 
-    python -m autograder.student_process READ_FD WRITE_FD
+    python -m autograder.sandbox.student_process READ_FD WRITE_FD
 
 It receives the notebook's code to run (the lesson cells the tests need, the student's answer
 cells and any cells the student added), blocks the torch operations the exercise forbids at the
@@ -10,7 +10,7 @@ ATen operations the called function's rule allows may run (:func:`course.checks.
 around that call alone: the cells and this module's own encoding and decoding run outside it); any
 other op raises an error that names it and the exercise. An object a call returns (a module, a
 method) keeps the rule of that call. What it sends back are values — tensors and plain data, in the
-bounded format of :func:`autograder.wire.send_reply`, never a pickle — that the grader checks in
+bounded format of :func:`autograder.sandbox.wire.send_reply`, never a pickle — that the grader checks in
 its own process, which never runs the student's code.
 """
 
@@ -28,7 +28,7 @@ import contextlib
 import torch
 from torch import nn
 
-from autograder import protocol, wire
+from autograder.sandbox import protocol, wire
 from course.checks import rule_guard, shortcut_message
 from course.probes import PROBES
 from course.rules import Exercise
@@ -72,7 +72,7 @@ class Student:
 
     def __init__(self, rules: dict | None = None):
         """``rules``: exported name → its rule (a :class:`course.rules.Exercise`, or the plain data of
-        :func:`autograder.remote.rule_message`); a name without one runs unrestricted."""
+        :func:`autograder.sandbox.remote.rule_message`); a name without one runs unrestricted."""
         self.namespace = {"__name__": "__main__"}
         self.objects: dict[int, object] = {}
         self.calls: dict[int, tuple[list, list, object]] = {}

@@ -11,7 +11,7 @@ child gets an explicit, minimal one.
 
 Whole-sandbox limits (issue 14): its working folder, ``/tmp`` and ``/dev/shm`` are tmpfs mounts of
 ``scratch_bytes`` each (nothing the student writes reaches the host's disk, and all of it goes
-when the sandbox ends), and where a cgroup is available (:mod:`autograder.cgroup`) every process
+when the sandbox ends), and where a cgroup is available (:mod:`autograder.sandbox.cgroup`) every process
 in the sandbox, with those tmpfs pages, shares one memory limit and one process cap.
 """
 
@@ -25,9 +25,9 @@ import sys
 from pathlib import Path
 
 from autograder import COURSE_ROOT
-from autograder.cgroup import SandboxCgroup
-from autograder.limits import Limits
-from autograder.cpu_only import CPU_ONLY_ENVIRONMENT
+from autograder.sandbox.cgroup import SandboxCgroup
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.cpu_only import CPU_ONLY_ENVIRONMENT
 
 
 class SandboxUnavailable(RuntimeError):
@@ -92,9 +92,9 @@ def _limit_memory(memory_bytes: int, group: SandboxCgroup | None):
 def start(workdir: Path, data_dir: Path, read_fd: int, write_fd: int, *, memory_bytes: int,
           sandbox: bool = True, max_processes: int = Limits.max_processes,
           scratch_bytes: int = Limits.scratch_bytes) -> subprocess.Popen:
-    """Start ``python -m autograder.student_process`` (sandboxed unless ``sandbox=False``); the
+    """Start ``python -m autograder.sandbox.student_process`` (sandboxed unless ``sandbox=False``); the
     returned process's ``cgroup`` attribute is its :class:`SandboxCgroup` or None."""
-    program = [sys.executable, "-m", "autograder.student_process", str(read_fd), str(write_fd)]
+    program = [sys.executable, "-m", "autograder.sandbox.student_process", str(read_fd), str(write_fd)]
     if sandbox:
         command = bwrap_command(workdir, data_dir, scratch_bytes) + program
         env = {}            # bwrap is PID 1 in the sandbox: its /proc/1/environ must show nothing of ours

@@ -2,18 +2,18 @@
 
 For one notebook of one student (:func:`grade_notebook`):
 
-1. the student's process (see :mod:`autograder.student_process`) starts in the sandbox and runs
+1. the student's process (see :mod:`autograder.sandbox.student_process`) starts in the sandbox and runs
    the instructor's setup cells, the student's answer cells and any cells the student added;
 2. the grader's process runs the instructor's setup cells and then every test cell of the source
    notebook — hidden tests included, restored whatever the student did to them — with stand-ins
-   for the student's functions and classes (:mod:`autograder.stand_ins`). All comparisons happen
+   for the student's functions and classes (:mod:`autograder.sandbox.stand_ins`). All comparisons happen
    here, in a process that never ran the student's code;
 3. a test earns its points if it runs without an exception; otherwise it earns nothing, with the
    exception's message as the reason. If the student's process ended, ran out of time or memory,
    every remaining test earns nothing with that reason.
 
 The results are :class:`NotebookResult` and :class:`TestResult`; the per-notebook limits are
-:class:`autograder.limits.Limits`.
+:class:`autograder.sandbox.limits.Limits`.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.assignments import NotebookSpec, student_cells
-from autograder.limits import Limits
-from autograder.copied_solution import copy_flags
-from autograder.review import review
-from autograder.submission import SubmissionRefused, clean_text, read_notebook, reason
+from autograder.authoring.assignments import NotebookSpec, student_cells
+from autograder.sandbox.limits import Limits
+from autograder.intake.copied_solution import copy_flags
+from autograder.intake.review import review
+from autograder.intake.submission import SubmissionRefused, clean_text, read_notebook, reason
 
 
 @dataclass
@@ -48,7 +48,7 @@ class NotebookResult:
     cell_errors: list[dict] = field(default_factory=list)
     ended: str = ""
     seconds: float = 0.0
-    flags: list[str] = field(default_factory=list)     # for the instructor: autograder/review.py, copied_solution.py
+    flags: list[str] = field(default_factory=list)     # for the instructor: autograder/intake/review.py, copied_solution.py
     sandbox_peak_bytes: int | None = None                # all the sandbox's memory at its peak (cgroup)
 
     @property
@@ -91,8 +91,8 @@ def not_graded(spec: NotebookSpec, ended: str) -> NotebookResult:
 def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data_dir: Path,
                    limits: Limits) -> NotebookResult:
     """Grade one submitted notebook against ``spec`` (see the module docstring)."""
-    from autograder.remote import StudentProcess, StudentProcessGone
-    from autograder.stand_ins import Session, stand_in
+    from autograder.sandbox.remote import StudentProcess, StudentProcessGone
+    from autograder.sandbox.stand_ins import Session, stand_in
 
     start = time.perf_counter()
     result = NotebookResult(spec.name)

@@ -1,5 +1,5 @@
 """The grader's flags for review as the formgrader shows them: the automatic comment of a flagged
-notebook's first answer cell (autograder/recording.py writes it), and the preprocessor that keeps that
+notebook's first answer cell (autograder/publish/recording.py writes it), and the preprocessor that keeps that
 comment out of the student's feedback (``nbgrader generate_feedback`` copies every comment into it).
 
 A comment the instructor writes (nbgrader's ``manual_comment``) is theirs: it reaches the student as

@@ -16,13 +16,13 @@ import itertools
 import torch
 from torch import nn
 
-from autograder import protocol, wire
-from autograder.remote import StudentProcess
+from autograder.sandbox import protocol, wire
+from autograder.sandbox.remote import StudentProcess
 from course.probes import PROBES
 
 
 class Session:
-    """The calls into one :class:`~autograder.remote.StudentProcess` (one per graded notebook)."""
+    """The calls into one :class:`~autograder.sandbox.remote.StudentProcess` (one per graded notebook)."""
 
     def __init__(self, process: StudentProcess):
         self.process = process

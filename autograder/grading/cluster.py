@@ -1,18 +1,18 @@
 """Grade on a Dask cluster: each submission is one task of Dask's ``distributed`` scheduler.
 
 ``grade_all(..., scheduler="tcp://HOST:PORT")`` (``python -m autograder grade A --scheduler ...``)
-grades with a :class:`ClusterRunner` (the :class:`autograder.runners.Runner` of a cluster), which
+grades with a :class:`ClusterRunner` (the :class:`autograder.grading.runners.Runner` of a cluster), which
 sends the grading of each submission — the sandboxed student's process and the grader's tests,
-exactly :func:`autograder.worker.grade_folder` — to the cluster's workers. What a task carries is
+exactly :func:`autograder.grading.worker.grade_folder` — to the cluster's workers. What a task carries is
 data: the submitted notebooks' bytes (read here, by the instructor's process, never following a
-link), the assignment's :class:`~autograder.assignments.NotebookSpec` (its setup and test cells,
+link), the assignment's :class:`~autograder.authoring.assignments.NotebookSpec` (its setup and test cells,
 hidden tests included: they stay in the worker's grading process and never reach the student's),
 the limits, and a fingerprint of the instructor's environment. A worker needs no access to
 ``submitted/`` or ``source/``: it writes the bytes into a scratch folder of its own.
 
-A task returns the result dict :func:`~autograder.worker.grade_submission` returns; this process
+A task returns the result dict :func:`~autograder.grading.worker.grade_submission` returns; this process
 checks its shape against the specs (:func:`checked`) and records it with
-:func:`~autograder.recording.record_result`, like a result of the local pool: it stays the only
+:func:`~autograder.publish.recording.record_result`, like a result of the local pool: it stays the only
 writer of results, gradebook, feedback and autograded notebooks.
 
 Failures:
@@ -47,13 +47,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder import COURSE_ROOT
-from autograder.assignments import NotebookSpec
-from autograder.layout import layout
-from autograder.notebook_grading import not_graded
-from autograder.submission import reason as _reason
-from autograder.runners import WORKER_DIED
-from autograder.worker import grade_folder, worker_init
-from autograder.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, open_regular
+from autograder.authoring.assignments import NotebookSpec
+from autograder.coursedir.layout import layout
+from autograder.grading.notebook_grading import not_graded
+from autograder.intake.submission import reason as _reason
+from autograder.grading.runners import WORKER_DIED
+from autograder.grading.worker import grade_folder, worker_init
+from autograder.intake.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, open_regular
 
 ATTEMPT_TOPIC = "autograder-attempt"        # each run of a task logs an event here (reruns counted)
 PACKAGES = ("torch", "torchvision", "numpy", "nbformat")
@@ -116,9 +116,9 @@ def check_worker(expected: dict[str, str], sandbox: bool) -> None:
 # -- on a worker --------------------------------------------------------------------------------
 
 def dask_setup(worker) -> None:
-    """``dask worker --preload autograder.cluster``: what grading imports and checks, done when the
+    """``dask worker --preload autograder.grading.cluster``: what grading imports and checks, done when the
     worker starts rather than in its first task."""
-    from autograder.cpu_only import grade_on_cpu
+    from autograder.sandbox.cpu_only import grade_on_cpu
 
     grade_on_cpu()
     worker_init()
@@ -131,7 +131,7 @@ def grade_carried(task: dict) -> dict:
 
     from course.paths import data_dir
 
-    from autograder.cpu_only import grade_on_cpu
+    from autograder.sandbox.cpu_only import grade_on_cpu
 
     worker = get_worker()
     worker.log_event(ATTEMPT_TOPIC, {"key": task["key"], "worker": worker.address})

@@ -20,7 +20,7 @@ def strip_markers(code: str) -> str:
 
 def code_cells(assignment: str, notebook: str, root: Path = COURSE_ROOT) -> list[tuple[dict, str]]:
     """``(nbgrader metadata or {}, code without markers)`` for every code cell, in order."""
-    from autograder.layout import layout
+    from autograder.coursedir.layout import layout
 
     source = nbformat.read(layout(Path(root)).source(assignment) / notebook, as_version=4)
     return [(cell.metadata.get("nbgrader", {}), strip_markers(cell.source))

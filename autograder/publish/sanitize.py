@@ -38,7 +38,7 @@ import nbformat
 import nh3
 from nbconvert.preprocessors import Preprocessor
 
-from autograder.submission import clean_text, json_safe
+from autograder.intake.submission import clean_text, json_safe
 
 # -- HTML ----------------------------------------------------------------------------------------
 

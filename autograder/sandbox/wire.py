@@ -136,7 +136,7 @@ class _Decoder:
         if value is None or isinstance(value, (bool, int, float)):
             return value
         if isinstance(value, str):
-            from autograder.submission import clean_text
+            from autograder.intake.submission import clean_text
             return clean_text(value)
         if isinstance(value, list):
             return [self.plain(v, depth + 1) for v in value]

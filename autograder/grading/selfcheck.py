@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder import COURSE_ROOT
-from autograder.assignments import NotebookSpec, load_notebook_spec
-from autograder.hidden_test_note import is_hidden_test_note
+from autograder.authoring.assignments import NotebookSpec, load_notebook_spec
+from autograder.authoring.hidden_test_note import is_hidden_test_note
 
 WORK = "work"
 
@@ -33,7 +33,7 @@ class CheckError(RuntimeError):
 @dataclass
 class CheckedNotebook:
     path: Path
-    result: object                                  # autograder.notebook_grading.NotebookResult
+    result: object                                  # autograder.grading.notebook_grading.NotebookResult
     hidden_not_run: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -71,11 +71,11 @@ def _which_spec_notebook(path: Path, names: list[str]) -> str:
 def check(assignment: str, notebooks: list[Path] | None = None, root: Path = COURSE_ROOT,
           limits=None) -> list[CheckedNotebook]:
     """Grade the student's notebooks of ``assignment`` (default: their copies in ``work/``)."""
-    from autograder.cpu_only import grade_on_cpu
+    from autograder.sandbox.cpu_only import grade_on_cpu
 
     grade_on_cpu()                          # the same scores as the instructor's grading, on any machine
-    from autograder.notebook_grading import Limits, grade_notebook
-    from autograder.sandbox import SandboxUnavailable, bwrap_command
+    from autograder.grading.notebook_grading import Limits, grade_notebook
+    from autograder.sandbox.bwrap import SandboxUnavailable, bwrap_command
     from course.paths import data_dir
 
     root = Path(root)
@@ -103,7 +103,7 @@ def check(assignment: str, notebooks: list[Path] | None = None, root: Path = COU
 
 
 def feedback_result(assignment: str, checked: list[CheckedNotebook]) -> dict:
-    """The result in the shape :mod:`autograder.feedback` renders for the instructor's grading."""
+    """The result in the shape :mod:`autograder.publish.feedback` renders for the instructor's grading."""
     return {"student": "self-check", "assignment": assignment, "notebooks": [asdict(c.result) for c in checked]}
 
 
@@ -133,7 +133,7 @@ def report_lines(checked: list[CheckedNotebook]) -> list[str]:
 
 def run(assignment: str, notebooks: list[Path] | None = None, root: Path = COURSE_ROOT, limits=None) -> int:
     """The ``check`` command: grade, print, write the feedback page; 0 when every test passed."""
-    from autograder.feedback import feedback_html
+    from autograder.publish.feedback import feedback_html
 
     try:
         checked = check(assignment, notebooks, root, limits)

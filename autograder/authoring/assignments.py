@@ -19,8 +19,8 @@ from pathlib import Path
 import nbformat
 
 from autograder import COURSE_ROOT
-from autograder.layout import layout
-from autograder.notebook_code import strip_markers
+from autograder.coursedir.layout import layout
+from autograder.authoring.notebook_code import strip_markers
 from course.rules import (CROSS_ENTROPY_BACKWARD_EXERCISE, CROSS_ENTROPY_EXERCISE, GRADIENT_CHECK_EXERCISE,
                           LEAKY_RELU_EXERCISE, LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE, POOLING_EXERCISE, Exercise)
 
@@ -107,7 +107,7 @@ def _defined_names(code: str) -> tuple[str, ...]:
 
 def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT, folder: str = "source") -> NotebookSpec:
     """The spec of ``<folder>/<assignment>/<notebook>``: ``source`` (hidden tests included) or
-    ``release`` (where a hidden test cell holds only the student's note; see autograder.selfcheck)."""
+    ``release`` (where a hidden test cell holds only the student's note; see autograder.grading.selfcheck)."""
     place = layout(Path(root))
     source = nbformat.read((place.source if folder == "source" else place.release)(assignment) / notebook, as_version=4)
     spec = NotebookSpec(assignment, notebook, table=EXERCISES.get(assignment, {}), folder=folder)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import COURSE_ROOT
-from autograder.nbgrader_course import assignments, generate, load_config, scratch_course
+from autograder.coursedir.nbgrader_course import assignments, generate, load_config, scratch_course
 
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 

@@ -1,8 +1,8 @@
 """The vocabulary of the messages between the grader and the student's process, in one place.
 
-``autograder.wire`` frames the messages (JSON header, raw tensor bytes); this module names what
-they say. The grader (:mod:`autograder.stand_ins`, :mod:`autograder.remote`) sends requests whose
-``"op"`` is one of :data:`OPS`; the student's process (:mod:`autograder.student_process`) answers
+``autograder.sandbox.wire`` frames the messages (JSON header, raw tensor bytes); this module names what
+they say. The grader (:mod:`autograder.sandbox.stand_ins`, :mod:`autograder.sandbox.remote`) sends requests whose
+``"op"`` is one of :data:`OPS`; the student's process (:mod:`autograder.sandbox.student_process`) answers
 each. Inside a message a value that is not plain JSON travels as a one-key dict tagged with one of
 the names below; each direction has its own tags, and each side accepts only the other's.
 """

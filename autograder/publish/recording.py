@@ -14,13 +14,13 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments import NotebookSpec
-from autograder.layout import layout
-from autograder.review_comment import is_review_comment, review_comment
-from autograder.sanitize import sanitize_notebook
-from autograder.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, json_safe, open_regular,
+from autograder.authoring.assignments import NotebookSpec
+from autograder.coursedir.layout import layout
+from autograder.publish.review_comment import is_review_comment, review_comment
+from autograder.publish.sanitize import sanitize_notebook
+from autograder.intake.submission import (MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, json_safe, open_regular,
                                    parse_notebook, read_timestamp)
-from autograder.submission import reason as _reason
+from autograder.intake.submission import reason as _reason
 
 
 def results_path(root: Path, student: str, assignment: str) -> Path:
@@ -35,7 +35,7 @@ def write_json_atomically(path: Path, data) -> None:
 
 
 def roster(root: Path) -> list[str]:
-    from autograder.nbgrader_course import load_config
+    from autograder.coursedir.nbgrader_course import load_config
     from nbgrader.api import Gradebook
 
     with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
@@ -49,7 +49,7 @@ def record_in_gradebook(root: Path, result: dict, specs: list[NotebookSpec] = ()
     A notebook with flags (review.py, copied_solution.py) is shown for review in the formgrader:
     its tests' grades keep their scores but are marked as needing a manual grade, and the flags are
     the automatic comment of its first answer cell (in ``specs``' order)."""
-    from autograder.nbgrader_course import generate, load_config
+    from autograder.coursedir.nbgrader_course import generate, load_config
     from nbgrader.api import Gradebook, MissingEntry
 
     db_url = load_config(root).CourseDirectory.db_url
@@ -142,7 +142,7 @@ def record_result(root: Path, result: dict, specs: list[NotebookSpec], summary: 
     """Write one submission's results (the parent only), inside a boundary: whatever fails is
     reported for this submission as "not graded: <reason>" in ``summary["failed"]``, and nothing
     marks it finished (results.json is written last), so the run goes on and a re-run retries it."""
-    from autograder.feedback import write_feedback
+    from autograder.publish.feedback import write_feedback
 
     student = clean_text(result.get("student"))
     if "error" in result:

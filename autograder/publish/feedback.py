@@ -46,7 +46,7 @@ def feedback_html(result: dict) -> str:
 
 
 def write_feedback(root: Path, result: dict) -> Path:
-    from autograder.layout import layout
+    from autograder.coursedir.layout import layout
 
     path = layout(Path(root)).feedback_page(result["student"], result["assignment"])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,11 +62,11 @@ def generate_feedback(root: Path, assignment: str, students: list[str] | None = 
     ``{student: reason}`` for those whose feedback failed (the others are unaffected)."""
     import json
 
-    from autograder.nbgrader_course import api
+    from autograder.coursedir.nbgrader_course import api
 
     root = Path(root)
     written, failed = [], {}
-    from autograder.layout import RESULTS_FILE, layout
+    from autograder.coursedir.layout import RESULTS_FILE, layout
 
     for results in sorted(layout(root).step("autograded").glob(f"*/{assignment}/{RESULTS_FILE}")):
         student = results.parent.parent.name
@@ -84,7 +84,7 @@ def export_grades(root: Path, destination: Path) -> Path:
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
-    from autograder.nbgrader_course import load_config
+    from autograder.coursedir.nbgrader_course import load_config
 
     with Gradebook(load_config(root).CourseDirectory.db_url) as gradebook:
         CsvExportPlugin(to=str(destination)).export(gradebook)

@@ -1,12 +1,12 @@
 """Grade every submission of an assignment: find them, refuse what cannot be graded, hand the jobs
 to a runner, record each result as it comes.
 
-- :mod:`autograder.notebook_grading` grades one notebook (the sandboxed student's process, the
+- :mod:`autograder.grading.notebook_grading` grades one notebook (the sandboxed student's process, the
   tests in the grader's); :class:`Limits` are its limits;
-- :mod:`autograder.worker` grades one submission in a worker process;
-- :mod:`autograder.runners` runs the jobs (:class:`~autograder.runners.LocalRunner`, a pool of
-  processes here; :class:`~autograder.cluster.ClusterRunner`, a Dask cluster);
-- :mod:`autograder.recording` writes the results (the parent only): a JSON file per submission
+- :mod:`autograder.grading.worker` grades one submission in a worker process;
+- :mod:`autograder.grading.runners` runs the jobs (:class:`~autograder.grading.runners.LocalRunner`, a pool of
+  processes here; :class:`~autograder.grading.cluster.ClusterRunner`, a Dask cluster);
+- :mod:`autograder.publish.recording` writes the results (the parent only): a JSON file per submission
   (written atomically, so an interrupted run keeps what finished), the nbgrader gradebook, the
   formgrader's autograded notebooks and an HTML feedback report.
 """
@@ -18,12 +18,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder import COURSE_ROOT
-from autograder.assignments import load_assignment
-from autograder.layout import layout
-from autograder.notebook_grading import Limits, NotebookResult, TestResult, grade_notebook  # noqa: F401 - the public face
-from autograder.recording import record_result, results_path, roster
-from autograder.runners import WORKER_DIED, LocalRunner, run_jobs  # noqa: F401
-from autograder.submission import clean_text, folder_problems
+from autograder.authoring.assignments import load_assignment
+from autograder.coursedir.layout import layout
+from autograder.grading.notebook_grading import Limits, NotebookResult, TestResult, grade_notebook  # noqa: F401 - the public face
+from autograder.publish.recording import record_result, results_path, roster
+from autograder.grading.runners import WORKER_DIED, LocalRunner, run_jobs  # noqa: F401
+from autograder.intake.submission import clean_text, folder_problems
 
 
 def submission_problems(root: Path, student: str, assignment: str) -> list[str]:
@@ -49,12 +49,12 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
               progress: bool = True, scheduler: str | None = None) -> dict:
     """Grade every submission of ``assignment`` (or just ``students``); return a summary dict.
     With ``scheduler`` (``tcp://HOST:PORT``) the grading runs on a Dask cluster (see
-    :mod:`autograder.cluster`); results are recorded here either way."""
+    :mod:`autograder.grading.cluster`); results are recorded here either way."""
     from course.paths import data_dir
 
-    from autograder.cpu_only import grade_on_cpu
+    from autograder.sandbox.cpu_only import grade_on_cpu
 
-    grade_on_cpu()                       # the same grade on any machine (see autograder.cpu_only)
+    grade_on_cpu()                       # the same grade on any machine (see autograder.sandbox.cpu_only)
     root = Path(root)
     limits = limits or Limits()
     specs = load_assignment(assignment, root)
@@ -67,8 +67,8 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     summary = {"assignment": assignment, "graded": [], "failed": {}, "skipped": skipped,
                "not_on_roster": unknown, "seconds": {}, "warnings": {}, "notes": [], "flagged": {}}
     if limits.sandbox:
-        from autograder.cgroup import availability
-        from autograder.sandbox import bwrap_supports_size
+        from autograder.sandbox.cgroup import availability
+        from autograder.sandbox.bwrap import bwrap_supports_size
 
         kind, sentence = availability()
         summary["notes"].append(sentence if kind else f"{sentence}; fallback: per-process limits")
@@ -95,7 +95,7 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
         if scheduler is None:
             runner = LocalRunner(workers)
         else:
-            from autograder.cluster import ClusterRunner
+            from autograder.grading.cluster import ClusterRunner
             runner = ClusterRunner(scheduler, specs)
         for result in runner.run(jobs):
             record_result(root, result, specs, summary)

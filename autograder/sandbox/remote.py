@@ -1,11 +1,11 @@
 """The grader's side of a student's sandboxed process: start it, send it requests, end it.
 
-:class:`StudentProcess` starts ``autograder.student_process`` in the sandbox, sends it the cells
+:class:`StudentProcess` starts ``autograder.sandbox.student_process`` in the sandbox, sends it the cells
 to run and then one request at a time, waits for each reply within the notebook's limits, and
 says why the process is gone when it is. What the test cells call goes through
-:mod:`autograder.stand_ins` (the values' encoding, and the stand-ins for the student's functions).
+:mod:`autograder.sandbox.stand_ins` (the values' encoding, and the stand-ins for the student's functions).
 Nothing the student's process sends can run code here, and what it sends is checked before it
-takes memory (:func:`autograder.wire.receive_reply`).
+takes memory (:func:`autograder.sandbox.wire.receive_reply`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import signal
 import time
 from pathlib import Path
 
-from autograder import sandbox, wire
-from autograder.limits import Limits
+from autograder.sandbox import bwrap, wire
+from autograder.sandbox.limits import Limits
 
 _RAISABLE = {"ValueError", "TypeError", "RuntimeError", "AssertionError", "IndexError", "KeyError",
              "NotImplementedError", "ZeroDivisionError", "AttributeError", "NameError", "OverflowError",
@@ -56,7 +56,7 @@ class StudentProcess:
         self._end = None if total_seconds is None else time.monotonic() + total_seconds
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-        self.process = sandbox.start(self.workdir, data_dir, to_child_r, from_child_w,
+        self.process = bwrap.start(self.workdir, data_dir, to_child_r, from_child_w,
                                      memory_bytes=memory_bytes, sandbox=sandbox_on, max_processes=max_processes,
                                      scratch_bytes=scratch_bytes)
         os.close(to_child_r)
