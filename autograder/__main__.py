@@ -99,7 +99,7 @@ def main(argv=None) -> int:
         summary = grade_all(args.assignment, students=args.student, workers=args.workers, force=args.force,
                             limits=limits, scheduler=args.scheduler)
         print_summary(summary)
-        return 1 if summary["failed"] else 0
+        return 1 if summary.failed else 0
     if args.command == "check":
         from autograder.grading.selfcheck import run
         return run(args.assignment, args.notebooks or None,
@@ -118,34 +118,35 @@ def main(argv=None) -> int:
     return 2
 
 
-def print_summary(summary: dict) -> None:
-    seconds = summary["seconds"]
-    print(f"{summary['assignment']}: graded {len(summary['graded'])}, failed {len(summary['failed'])}, "
-          f"skipped {len(summary['skipped'])} (already graded; --force to grade again)")
+def print_summary(summary) -> None:
+    """The run's :class:`~autograder.publish.results.RunSummary`, for the instructor."""
+    seconds = summary.seconds
+    print(f"{summary.assignment}: graded {len(summary.graded)}, failed {len(summary.failed)}, "
+          f"skipped {len(summary.skipped)} (already graded; --force to grade again)")
     if seconds:
         print(f"seconds per submission: mean {sum(seconds.values()) / len(seconds):.1f}, max {max(seconds.values()):.1f}")
-    for note in summary.get("notes", []):
+    for note in summary.notes:
         print(f"  note: {note}")
-    for student, refused in summary.get("collect_refused", {}).items():
+    for student, refused in summary.collect_refused.items():
         print(f"  collect refused, {student} (these files were not collected; the rest was graded):")
         for line in refused:
             print(f"    {line}")
-    for student, flags in summary.get("flagged", {}).items():
+    for student, flags in summary.flagged.items():
         print(f"  flagged for review, {student} (the score stands; read the code):")
         for flag in flags:
             print(f"    {flag}")
-    for student, warnings in summary.get("warnings", {}).items():
+    for student, warnings in summary.warnings.items():
         for warning in warnings:
             print(f"  warning, {student}: {warning}")
-    for student, error in summary["failed"].items():
+    for student, error in summary.failed.items():
         print(f"  {student}: {error}")
-    for student, runs in summary.get("reruns", {}).items():          # grading on a cluster
+    for student, runs in summary.reruns.items():          # grading on a cluster
         print(f"  {student}: graded again after a worker died ({runs} more run{'s' if runs > 1 else ''})")
-    for worker, reason in summary.get("unfit_workers", {}).items():
+    for worker, reason in summary.unfit_workers.items():
         print(f"  worker not used: {reason}")
-    if summary["not_on_roster"]:
-        print("  not on the roster (not graded):", ", ".join(summary["not_on_roster"]))
-    print("details:", json.dumps({k: summary[k] for k in ("graded", "skipped")}))
+    if summary.not_on_roster:
+        print("  not on the roster (not graded):", ", ".join(summary.not_on_roster))
+    print("details:", json.dumps({"graded": summary.graded, "skipped": summary.skipped}))
 
 
 def collect_zip(assignment: str, archive: Path, root: Path = COURSE_ROOT) -> int:

@@ -72,7 +72,7 @@ def main() -> int:
         start = time.perf_counter()
         for assignment in ASSIGNMENTS:
             summary = grade_all(assignment, root, workers=args.workers, limits=Limits(), progress=False)
-            assert not summary["failed"], summary["failed"]
+            assert not summary.failed, summary.failed
         ours = time.perf_counter() - start
         print(f"pipeline (parallel, sandboxed):     {ours:8.1f} s  {ours / n:6.2f} s per submission", flush=True)
         if args.scheduler:
@@ -103,7 +103,7 @@ def cluster_figures(root: Path, n: int, local: float, scheduler: str, workers: i
         start = time.perf_counter()
         for assignment in ASSIGNMENTS:
             summary = grade_all(assignment, root, force=True, limits=Limits(), progress=False, scheduler=scheduler)
-            assert not summary["failed"], summary["failed"]
+            assert not summary.failed, summary.failed
         took = time.perf_counter() - start
     notebooks = n * len(ASSIGNMENTS)
     print(f"through Dask ({cores} worker threads):  {took:8.1f} s  {took / n:6.2f} s per submission "

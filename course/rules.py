@@ -2,7 +2,8 @@
 operations its graded functions may run (an allow-list), forward and backward.
 
 :class:`course.checks.OpGuard` enforces a rule in a notebook's test cells; the grader enforces the
-same rule in the student's process, per graded function (``autograder.authoring.assignments.EXERCISES``).
+same rule in the student's process, per graded function: each answer cell names its functions'
+rules (:data:`EXERCISES`, by name) in its metadata ``course.rules``.
 Names are ATen overload packets (``aten::add`` covers every overload; ``add_`` is its own).
 """
 
@@ -150,5 +151,9 @@ CROSS_ENTROPY_EXERCISE = Exercise("cross_entropy", ALLOWED_OPS["cross_entropy"],
 CROSS_ENTROPY_BACKWARD_EXERCISE = Exercise("cross_entropy_backward", ALLOWED_OPS["cross_entropy"], SOFTMAX_SHORTCUTS,
                                            no_autograd=True)
 """The loss's gradient, (softmax − one_hot) / N, from its formula: without autograd."""
+
+EXERCISES = {rule.name: rule for rule in (POOLING_EXERCISE, LEAKY_RELU_EXERCISE, LINEAR_EXERCISE, LINEAR_BACKWARD_EXERCISE,
+                                          GRADIENT_CHECK_EXERCISE, CROSS_ENTROPY_EXERCISE, CROSS_ENTROPY_BACKWARD_EXERCISE)}
+"""Every rule by its name: what an answer cell's metadata ``course.rules`` names."""
 
 

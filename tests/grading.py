@@ -198,4 +198,4 @@ def grade_in_sandbox(root: Path, assignment: str, notebook: str, submissions: di
         nbformat.write(nb, folder / notebook)
     summary = grade_all(assignment, root, workers=2, limits=limits or Limits(cell_seconds=60), progress=False)
     return summary, {name: json.loads(results_path(root, name, assignment).read_text())["notebooks"][0]
-                     for name in submissions if name in summary["graded"]}
+                     for name in submissions if name in summary.graded}

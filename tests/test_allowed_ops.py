@@ -94,7 +94,7 @@ def test_the_sandbox_scores_the_new_fixtures_as_nbgrader_does(module, tmp_path):
     submissions = {name: build_submission(grading.ASSIGNMENT, grading.NOTEBOOK, folder / f"{name}.py")
                    for name in grading.NEW_FIXTURES}
     summary, graded = grade_in_sandbox(tmp_path / "course", grading.ASSIGNMENT, grading.NOTEBOOK, submissions)
-    assert summary["failed"] == {} and set(graded) == set(grading.NEW_FIXTURES)
+    assert summary.failed == {} and set(graded) == set(grading.NEW_FIXTURES)
     for name, result in graded.items():
         tests = result["tests"]
         score, failures = grading.EXPECTED[name]

@@ -177,9 +177,9 @@ GRADED = sorted(name for name, (score, _) in EXPECTED.items() if score is not NO
 @pytest.mark.slow
 def test_every_submission_graded_or_reported(course):
     summary = course["summary"]
-    assert sorted(summary["graded"]) == GRADED
-    assert sorted(summary["failed"]) == sorted(set(EXPECTED) - set(GRADED))
-    for name, reason in summary["failed"].items():
+    assert sorted(summary.graded) == GRADED
+    assert sorted(summary.failed) == sorted(set(EXPECTED) - set(GRADED))
+    for name, reason in summary.failed.items():
         assert reason.startswith("not graded: ") and EXPECTED[name][1] in reason, reason
 
 
@@ -354,12 +354,12 @@ def test_rerun_skips_and_forcing_one_changes_no_other(course):
     root = course["root"]
     before = {name: scores(ASSIGNMENT, name, root) for name in EXPECTED}
     again = grade_all(ASSIGNMENT, root, workers=2, limits=LIMITS, progress=False)
-    assert again["graded"] == [] and sorted(again["skipped"]) == GRADED
-    assert sorted(again["failed"]) == sorted(set(EXPECTED) - set(GRADED))      # refused again, not skipped
+    assert again.graded == [] and sorted(again.skipped) == GRADED
+    assert sorted(again.failed) == sorted(set(EXPECTED) - set(GRADED))      # refused again, not skipped
     reasons = _hidden_reasons(root, "edited_test_cell")
     forced = grade_all(ASSIGNMENT, root, students=["partly_wrong", "edited_test_cell"], force=True, workers=1,
                        limits=LIMITS, progress=False)
-    assert forced["graded"] == ["edited_test_cell", "partly_wrong"]
+    assert forced.graded == ["edited_test_cell", "partly_wrong"]
     assert _hidden_reasons(root, "edited_test_cell") == reasons          # a regrade draws the same inputs
     assert {name: scores(ASSIGNMENT, name, root) for name in EXPECTED} == before
 

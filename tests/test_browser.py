@@ -73,7 +73,7 @@ def course(tmp_path_factory):
         folder.mkdir(parents=True)
         nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, fixture), folder / NOTEBOOK)
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
-    assert sorted(summary["graded"]) == ["ada", "alan"]
+    assert sorted(summary.graded) == ["ada", "alan"]
     return root
 
 

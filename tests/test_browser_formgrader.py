@@ -51,7 +51,7 @@ def course(tmp_path_factory):
         folder.mkdir(parents=True)
         nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, FIXTURES / f"{student}.py"), folder / NOTEBOOK)
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
-    assert sorted(summary["graded"]) == sorted(STUDENTS), summary
+    assert sorted(summary.graded) == sorted(STUDENTS), summary
     return root
 
 

@@ -32,7 +32,7 @@ def course(tmp_path_factory):
     folder.mkdir(parents=True)
     nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, None), folder / NOTEBOOK)
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=Limits(cell_seconds=60), progress=False)
-    assert summary["graded"] == ["ada"], summary
+    assert summary.graded == ["ada"], summary
     return root
 
 

@@ -87,7 +87,7 @@ def test_cluster_grades_as_this_machine_does(courses, cluster, recorded):
         on_cluster = grade_all(assignment, root, students=PAIR, limits=LIMITS, progress=False, scheduler=cluster.address)
         here = grade_all(assignment, local, students=PAIR, limits=LIMITS, progress=False, workers=2)
         for summary in (on_cluster, here):
-            assert sorted(summary["graded"]) == PAIR and summary["failed"] == {}, summary
+            assert sorted(summary.graded) == PAIR and summary.failed == {}, summary
         assert on_cluster["reruns"] == {} and on_cluster["unfit_workers"] == {}
         assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
         graded = scores(root, assignment, PAIR)
@@ -106,7 +106,7 @@ def test_endless_loop_times_out_on_a_worker_without_stalling_the_others(courses,
     students = ["endless_loop", "solution"]         # sent in this order: the loop starts first
     summary = grade_all(assignment, root, students=students, force=True, limits=LIMITS, progress=False,
                         scheduler=cluster.address)
-    assert sorted(summary["graded"]) == students and summary["failed"] == {} and summary["reruns"] == {}
+    assert sorted(summary.graded) == students and summary.failed == {} and summary.reruns == {}
     assert [student for student, _ in recorded] == ["solution", "endless_loop"]   # not held up by the loop
     graded = scores(root, assignment, students)
     assert total(graded["solution"]) > 0
@@ -148,9 +148,9 @@ def test_a_worker_killed_mid_task_loses_nothing_and_records_once(courses, cluste
     root, local = courses
     assignment = "02_linear_activation"
     outcome = _grade_killing(cluster, "worker0", root, assignment)
-    assert sorted(outcome["graded"]) == PAIR and outcome["failed"] == {}, outcome
+    assert sorted(outcome.graded) == PAIR and outcome.failed == {}, outcome
     assert sorted(recorded) == [(s, assignment) for s in PAIR]          # each recorded exactly once
-    assert sum(outcome["reruns"].values()) >= 1 and set(outcome["reruns"]) <= set(PAIR), outcome["reruns"]
+    assert sum(outcome.reruns.values()) >= 1 and set(outcome.reruns) <= set(PAIR), outcome.reruns
     assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
 
 
@@ -166,8 +166,8 @@ def test_a_worker_without_bubblewrap_fails_its_task_and_grading_goes_on(courses,
     cluster.wait_for_workers(2)
     summary = grade_all(assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False,
                         scheduler=cluster.address)
-    assert sorted(summary["graded"]) == PAIR and summary["failed"] == {}, summary
-    [reason] = summary["unfit_workers"].values()
+    assert sorted(summary.graded) == PAIR and summary.failed == {}, summary
+    [reason] = summary.unfit_workers.values()
     assert "cannot grade: bubblewrap (bwrap) is not installed" in reason, reason
     assert sorted(recorded) == [(s, assignment) for s in PAIR]
     assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
@@ -176,24 +176,25 @@ def test_a_worker_without_bubblewrap_fails_its_task_and_grading_goes_on(courses,
 def test_a_workers_result_is_checked_before_it_is_recorded():
     """What comes back from a worker is data: a grade of another submission, of other test cells or
     with points out of range is refused ("not graded"), an honest one passes unchanged."""
-    from dataclasses import asdict
-
     from autograder.authoring.assignments import load_assignment
     from autograder.grading.cluster import checked
-    from autograder.grading.grade import NotebookResult, TestResult
+    from autograder.grading.worker import GradingJob
+    from autograder.publish.results import NotebookResult, SubmissionResult, TestResult
 
     specs = load_assignment("02_linear_activation")
-    job = {"student": "ada", "assignment": "02_linear_activation"}
-    honest = {**job, "seconds": 1.0, "notebooks": [asdict(NotebookResult(
-        spec.name, [TestResult(t.grade_id, t.points, t.points) for t in spec.tests])) for spec in specs]}
-    assert checked(honest, job, specs) is honest
-    assert checked({**job, "error": "the grading process died"}, job, specs)["error"] == "the grading process died"
+    job = GradingJob("ada", "02_linear_activation", "")
+    graded = SubmissionResult("ada", job.assignment, [NotebookResult(
+        spec.name, [TestResult(t.grade_id, t.points, t.points) for t in spec.tests]) for spec in specs], seconds=1.0)
+    honest = graded.to_json()
+    assert checked(honest, job, specs) == graded
+    died = SubmissionResult.failed("ada", job.assignment, "the grading process died")
+    assert checked(died.to_json(), job, specs) == died
     inflated = json.loads(json.dumps(honest))
     inflated["notebooks"][0]["tests"][0]["score"] += 1
     other_tests = json.loads(json.dumps(honest))
     other_tests["notebooks"][0]["tests"].pop()
     for bad in (inflated, other_tests, {**honest, "student": "bob"}, {**honest, "seconds": float("nan")}, [honest]):
-        assert checked(bad, job, specs)["error"].startswith("the worker's result was refused ("), bad
+        assert checked(bad, job, specs).error.startswith("the worker's result was refused ("), bad
 
 
 @pytest.mark.slow
@@ -202,8 +203,8 @@ def test_when_every_fit_worker_is_gone_the_run_ends_with_not_graded(courses, clu
     for it and the task it ran end "not graded" (no worker can grade), the run does not hang."""
     assignment = "02_linear_activation"
     outcome = _grade_killing(cluster, "worker1", courses[0], assignment)
-    assert outcome["graded"] == [] and sorted(outcome["failed"]) == PAIR, outcome
-    for reason in outcome["failed"].values():
+    assert outcome.graded == [] and sorted(outcome.failed) == PAIR, outcome
+    for reason in outcome.failed.values():
         assert reason.startswith("not graded: no worker of the cluster can grade: ") and "bubblewrap" in reason
     assert sorted(recorded) == [(s, assignment) for s in PAIR]
 

@@ -67,12 +67,12 @@ def test_a_copy_of_source_is_flagged_in_results_and_summary_with_its_score_uncha
 
     summary, results = grade_in_sandbox(tmp_path / "course", ASSIGNMENT, NOTEBOOK, {
         "copies_source": nbformat.read(SOURCE, as_version=4), "honest": build_submission(ASSIGNMENT, NOTEBOOK, HONEST)})
-    assert summary["failed"] == {}
+    assert summary.failed == {}
     full = _spec().max_score
     assert [sum(t["score"] for t in r["tests"]) for r in results.values()] == [full, full]   # the score stands
     assert results["copies_source"]["flags"] == copy_flags(_spec(), nbformat.read(SOURCE, as_version=4))
     assert not any(map(is_copy_flag, results["honest"]["flags"]))
-    assert "honest" not in summary["flagged"]
+    assert "honest" not in summary.flagged
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         print_summary(summary)

@@ -64,7 +64,7 @@ def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_
     nbformat.write(nb, folder / NOTEBOOK)
 
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
-    assert summary["graded"] == ["ada"], summary
+    assert summary.graded == ["ada"], summary
     assert _grade(root, "ada") == {"auto": None, "manual": None, "needs": True, "max": 2.0, "submission_needs": True}
     assert _exported(root, tmp_path) == (43.0, 53.0)              # every autograded point, the five written ones pending
 
@@ -81,7 +81,7 @@ def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_
 
     # Graded again (a resubmission): the written answers are to be reviewed again, their scores are not lost.
     again = grade_all(ASSIGNMENT, root, workers=1, force=True, limits=LIMITS, progress=False)
-    assert again["graded"] == ["ada"], again
+    assert again.graded == ["ada"], again
     assert _grade(root, "ada") == {"auto": None, "manual": 1.5, "needs": True, "max": 2.0, "submission_needs": True}
     assert [_grade(root, "ada", written)["manual"] for written in others] == [2.0] * 4
     assert _exported(root, tmp_path) == (52.5, 53.0)

@@ -34,7 +34,7 @@ def test_same_scores_as_nbgrader(assignment, tmp_path):
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / notebook)
     summary = grade_all(assignment, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
-    assert summary["failed"] == {}
+    assert summary.failed == {}
     for name, (score, failures) in expected.items():
         tests = json.loads(results_path(root, name, assignment).read_text())["notebooks"][0]["tests"]
         assert sum(t["score"] for t in tests) == score, name

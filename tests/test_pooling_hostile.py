@@ -39,7 +39,7 @@ def graded(tmp_path_factory):
         folder.mkdir(parents=True)
         nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, fixture), folder / NOTEBOOK)
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
-    assert summary["failed"] == {}
+    assert summary.failed == {}
     return {name: json.loads(results_path(root, name, ASSIGNMENT).read_text())["notebooks"][0]["tests"]
             for name in names}
 

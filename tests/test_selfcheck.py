@@ -72,7 +72,7 @@ def test_a_wrong_answer_gets_the_instructor_grades_per_test_scores(course, capsy
     folder.mkdir(parents=True)
     nbformat.write(build_submission(A, NB, fixture), folder / NB)
     summary = grade_all(A, course, students=["ada"], workers=1, force=True, limits=Limits(**LIMITS), progress=False)
-    assert summary["graded"] == ["ada"]
+    assert summary.graded == ["ada"]
     graded = json.loads(results_path(course, "ada", A).read_text())["notebooks"][0]["tests"]
     assert mine == {t["grade_id"]: (t["score"], t["max_score"]) for t in graded}
     assert 0 < sum(s for s, _ in mine.values()) < SPEC.max_score

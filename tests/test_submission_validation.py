@@ -66,9 +66,11 @@ def test_a_timestamp_that_is_not_a_time_gives_the_file_time_and_a_warning(tmp_pa
 
 
 def test_a_submission_that_cannot_be_recorded_is_not_graded_and_the_run_goes_on(tmp_path):
-    summary = {"graded": [], "failed": {}, "seconds": {}, "warnings": {}}
-    record_result(tmp_path, {"student": "broken\udc80", "assignment": "a"}, [], summary)
-    record_result(tmp_path, {"student": "crashed", "assignment": "a", "error": "RuntimeError: boom"}, [], summary)
-    assert summary["failed"]["broken\ufffd"].startswith("not graded: recording the results failed")
-    assert summary["failed"]["crashed"] == "not graded: RuntimeError: boom"
-    assert summary["graded"] == []
+    from autograder.publish.results import RunSummary, SubmissionResult
+
+    summary = RunSummary("a")
+    record_result(tmp_path, SubmissionResult("broken\udc80", "a"), [], summary)
+    record_result(tmp_path, SubmissionResult.failed("crashed", "a", "RuntimeError: boom"), [], summary)
+    assert summary.failed["broken\ufffd"].startswith("not graded: recording the results failed")
+    assert summary.failed["crashed"] == "not graded: RuntimeError: boom"
+    assert summary.graded == []

@@ -6,8 +6,9 @@
 - answer cells (nbgrader solution cells) and the names each one defines;
 - test cells (nbgrader grade cells) with their points, hidden tests included (these never leave
   the grader's process);
-- the rule of each graded function (:mod:`course.rules`): torch's own versions of it, blocked in the
-  student's process, and the only operations that function may run there.
+- the rule of each graded function, named in its answer cell's metadata (:data:`RULES_KEY`) and
+  defined in :mod:`course.rules`: torch's own versions of it, blocked in the student's process, and
+  the only operations that function may run there.
 """
 
 from __future__ import annotations
@@ -21,23 +22,12 @@ import nbformat
 from autograder import COURSE_ROOT
 from autograder.coursedir.layout import layout
 from autograder.authoring.notebook_code import strip_markers
-from course.rules import (CROSS_ENTROPY_BACKWARD_EXERCISE, CROSS_ENTROPY_EXERCISE, GRADIENT_CHECK_EXERCISE,
-                          LEAKY_RELU_EXERCISE, LINEAR_BACKWARD_EXERCISE, LINEAR_EXERCISE, POOLING_EXERCISE, Exercise)
+from course.rules import EXERCISES, Exercise
 
-ANY_NAME = "*"
-EXERCISES: dict[str, dict[str, Exercise]] = {
-    "01_pooling": {ANY_NAME: POOLING_EXERCISE},
-    "02_linear_activation": {
-        ANY_NAME: LEAKY_RELU_EXERCISE,
-        "linear_forward": LINEAR_EXERCISE, "LinearFunction": LINEAR_EXERCISE, "linear_by_hand": LINEAR_EXERCISE,
-        "linear_backward": LINEAR_BACKWARD_EXERCISE,
-        "numerical_gradient": GRADIENT_CHECK_EXERCISE, "relative_error": GRADIENT_CHECK_EXERCISE,
-    },
-    "03_lenet": {"log_softmax": CROSS_ENTROPY_EXERCISE, "cross_entropy": CROSS_ENTROPY_EXERCISE,
-                 "cross_entropy_backward": CROSS_ENTROPY_BACKWARD_EXERCISE},
-}
-"""Per assignment, the rule of each graded function (``"*"``: of every other one); a function with no
-rule here (``lenet5_for``) may use any operation."""
+RULES_KEY = "course"
+"""An answer cell's ``metadata.course.rules``: each name the cell defines → the name of its rule in
+:data:`course.rules.EXERCISES`, or null (any operation, as ``lenet5_for``). The grader reads each
+graded function's rule from there; a defined name missing from it is an authoring error."""
 SETUP_TAG = "grader-setup"
 
 
@@ -50,6 +40,7 @@ class Cell:
     grade_id: str | None = None
     points: float = 0.0
     names: tuple[str, ...] = ()
+    rules: dict = field(default_factory=dict)      # an answer cell's: name → its Exercise (None: any operation)
 
 
 @dataclass
@@ -57,14 +48,12 @@ class NotebookSpec:
     assignment: str
     name: str
     cells: list[Cell] = field(default_factory=list)
-    table: dict = field(default_factory=dict)   # export name (or "*") → its Exercise
     folder: str = "source"               # where it was read: "source" (solutions) or "release"
 
     @property
     def rules(self) -> dict[str, Exercise]:
         """The rule of each exported name that has one."""
-        found = {name: self.table.get(name, self.table.get(ANY_NAME)) for name in self.exports}
-        return {name: rule for name, rule in found.items() if rule is not None}
+        return {name: rule for cell in self.answers for name, rule in cell.rules.items() if rule is not None}
 
     @property
     def shortcuts(self) -> frozenset:
@@ -110,7 +99,7 @@ def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT,
     ``release`` (where a hidden test cell holds only the student's note; see autograder.grading.selfcheck)."""
     place = layout(Path(root))
     source = nbformat.read((place.source if folder == "source" else place.release)(assignment) / notebook, as_version=4)
-    spec = NotebookSpec(assignment, notebook, table=EXERCISES.get(assignment, {}), folder=folder)
+    spec = NotebookSpec(assignment, notebook, folder=folder)
     for index, cell in enumerate(source.cells):
         if cell.cell_type != "code":
             continue
@@ -119,13 +108,28 @@ def load_notebook_spec(assignment: str, notebook: str, root: Path = COURSE_ROOT,
         if meta.get("grade"):
             spec.cells.append(Cell(index, cell.get("id", ""), "test", code, meta["grade_id"], float(meta.get("points", 0))))
         elif meta.get("solution"):
-            spec.cells.append(Cell(index, cell.get("id", ""), "answer", code, meta["grade_id"],
-                                   names=_defined_names(code)))
+            names = _defined_names(code)
+            spec.cells.append(Cell(index, cell.get("id", ""), "answer", code, meta["grade_id"], names=names,
+                                   rules=answer_rules(cell, names, f"{folder}/{assignment}/{notebook}")))
         elif SETUP_TAG in cell.metadata.get("tags", []):
             spec.cells.append(Cell(index, cell.get("id", ""), "setup", code, meta.get("grade_id")))
         else:
             spec.cells.append(Cell(index, cell.get("id", ""), "lesson", code, meta.get("grade_id")))
     return spec
+
+
+def answer_rules(cell, names: tuple[str, ...], where: str) -> dict[str, Exercise | None]:
+    """The rule of each name an answer ``cell`` defines, from its metadata (:data:`RULES_KEY`)."""
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    named = cell.metadata.get(RULES_KEY, {}).get("rules", {})
+    missing = [name for name in names if name not in named]
+    unknown = sorted({rule for rule in named.values() if rule is not None and rule not in EXERCISES})
+    if missing or unknown:
+        raise ValueError(f"{where}, answer cell {grade_id}: "
+                         + (f"no rule for {', '.join(missing)} in metadata.{RULES_KEY}.rules (add each "
+                            f"defined name: the name of a rule in course.rules.EXERCISES, or null for any operation)"
+                            if missing else f"unknown rule {', '.join(unknown)} (known: {', '.join(sorted(EXERCISES))})"))
+    return {name: (EXERCISES[named[name]] if named[name] is not None else None) for name in names}
 
 
 def load_assignment(assignment: str, root: Path = COURSE_ROOT) -> list[NotebookSpec]:

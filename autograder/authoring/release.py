@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import COURSE_ROOT
+from autograder.coursedir.layout import layout
 from autograder.coursedir.nbgrader_course import assignments, generate, load_config, scratch_course
 
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -47,14 +48,14 @@ def stale_files(root: Path = COURSE_ROOT) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         scratch = scratch_course(Path(tmp) / "course", assignments(root), root)
         release(scratch)
-        fresh, committed = _files(scratch / "release"), _files(Path(root) / "release")
+        fresh, committed = _files(layout(scratch).step("release")), _files(layout(Path(root)).step("release"))
     return sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
 
 
 def leaks(root: Path = COURSE_ROOT) -> list[str]:
     """Released notebooks that hold solution code or hidden tests: ``'path: marker'`` each."""
     found = []
-    for path in sorted((Path(root) / "release").rglob("*.ipynb")):
+    for path in sorted(layout(Path(root)).step("release").rglob("*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             found += [f"{path.relative_to(root)}: {m}" for m in LEAK_MARKERS if m in source]

@@ -21,10 +21,14 @@ FEEDBACK_PAGE = "feedback.html"
 
 
 def load_config(root: Path = COURSE_ROOT):
-    """The traitlets Config of the course at ``root`` (its nbgrader_config.py)."""
-    from traitlets.config.loader import PyFileConfigLoader
+    """The traitlets Config of the course at ``root`` (its nbgrader_config.py); nbgrader's defaults,
+    as nbgrader itself takes them, where the folder has no such file."""
+    from traitlets.config.loader import Config, ConfigFileNotFound, PyFileConfigLoader
 
-    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    try:
+        return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    except ConfigFileNotFound:
+        return Config()
 
 
 class CourseLayout:
@@ -78,6 +82,19 @@ class CourseLayout:
         if not source.is_dir():
             return []
         return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+    def released_assignments(self) -> list[str]:
+        """The assignments of ``release/`` (a student's kit may have no ``source/``)."""
+        return sorted({p.parent.name for p in self.step("release").glob("*/*.ipynb")})
+
+    def notebooks(self, assignment: str) -> list[str]:
+        """The notebooks of ``assignment``: those of ``source/`` (the instructor's), else those of
+        ``release/`` (a student's kit without ``source/``); [] for an unknown assignment."""
+        for folder in (self.source(assignment), self.release(assignment)):
+            names = sorted(p.name for p in folder.glob("*.ipynb"))
+            if names:
+                return names
+        return []
 
     def students_with(self, assignment: str) -> list[str]:
         """The students with a folder for ``assignment`` in ``submitted/``."""

@@ -66,7 +66,7 @@ def scratch_course(dest: Path, assignment_names: list[str], root: Path = COURSE_
     (dest / "exchange").mkdir(exist_ok=True)
     shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
     for name in assignment_names:
-        shutil.copytree(root / "source" / name, dest / "source" / name)
+        shutil.copytree(layout(Path(root)).source(name), layout(dest).source(name))
     return dest
 
 

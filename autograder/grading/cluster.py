@@ -10,8 +10,9 @@ hidden tests included: they stay in the worker's grading process and never reach
 the limits, and a fingerprint of the instructor's environment. A worker needs no access to
 ``submitted/`` or ``source/``: it writes the bytes into a scratch folder of its own.
 
-A task returns the result dict :func:`~autograder.grading.worker.grade_submission` returns; this process
-checks its shape against the specs (:func:`checked`) and records it with
+A task returns the JSON form of the :class:`~autograder.publish.results.SubmissionResult` that
+:func:`~autograder.grading.worker.grade_folder` returns; this process checks its shape against the
+specs (:func:`checked`), reads it back (``SubmissionResult.from_json``) and records it with
 :func:`~autograder.publish.recording.record_result`, like a result of the local pool: it stays the only
 writer of results, gradebook, feedback and autograded notebooks.
 
@@ -25,7 +26,7 @@ Failures:
   the fit workers connected then, or reported (without that setting it waits for them);
 - a worker that dies mid-task: the scheduler runs the task again on another worker; a task whose
   workers keep dying (``distributed.scheduler.allowed-failures``, 3 by default) is reported "not
-  graded"; ``summary["reruns"]`` counts, per student, the runs beyond the first;
+  graded"; the summary's ``reruns`` counts, per student, the runs beyond the first;
 - a student's notebook over its limits is graded as on one machine ("time limit exceeded"): the
   limits act inside the task, which then ends normally and is never retried.
 
@@ -43,7 +44,6 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from dataclasses import asdict
 from pathlib import Path
 
 from autograder import COURSE_ROOT
@@ -52,7 +52,8 @@ from autograder.coursedir.layout import layout
 from autograder.grading.notebook_grading import not_graded
 from autograder.intake.submission import reason as _reason
 from autograder.grading.runners import WORKER_DIED
-from autograder.grading.worker import grade_folder, worker_init
+from autograder.grading.worker import GradingJob, grade_folder, worker_init
+from autograder.publish.results import SubmissionResult
 from autograder.intake.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, open_regular
 
 ATTEMPT_TOPIC = "autograder-attempt"        # each run of a task logs an event here (reruns counted)
@@ -135,11 +136,10 @@ def grade_carried(task: dict) -> dict:
 
     worker = get_worker()
     worker.log_event(ATTEMPT_TOPIC, {"key": task["key"], "worker": worker.address})
-    check_worker(task["environment"], task["limits"]["sandbox"])
+    check_worker(task["environment"], task["limits"].sandbox)
     grade_on_cpu()
     worker_init()
-    job = {"student": task["student"], "assignment": task["assignment"], "limits": task["limits"],
-           "data_dir": str(data_dir())}           # this worker's own copy of the data sets
+    job = GradingJob(task["student"], task["assignment"], str(data_dir()), task["limits"])   # this worker's data sets
     try:
         with tempfile.TemporaryDirectory(prefix="carried-") as scratch:
             for spec in task["specs"]:
@@ -147,34 +147,34 @@ def grade_carried(task: dict) -> dict:
                     (Path(scratch) / spec.name).write_bytes(task["notebooks"][spec.name])
             result = grade_folder(task["specs"], Path(scratch), job)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure for this one submission
-        return {"student": task["student"], "assignment": task["assignment"], "error": _reason(exc)}
+        return SubmissionResult.failed(task["student"], task["assignment"], _reason(exc)).to_json()
     for index, spec in enumerate(task["specs"]):
         if spec.name in task["refused"]:            # not readable on the instructor's machine
-            result["notebooks"][index] = asdict(not_graded(spec, task["refused"][spec.name]))
-    return result
+            result.notebooks[index] = not_graded(spec, task["refused"][spec.name])
+    return result.to_json()
 
 
 # -- on the instructor's machine ----------------------------------------------------------------
 
-def carried_task(job: dict, specs: list[NotebookSpec], expected: dict) -> dict:
+def carried_task(job: GradingJob, specs: list[NotebookSpec], expected: dict) -> dict:
     """A grading job as data: the notebooks' bytes (or why each was not read) and the specs."""
-    folder = layout(Path(job["root"])).submitted(job["student"], job["assignment"])
+    folder = layout(Path(job.root)).submitted(job.student, job.assignment)
     notebooks, refused = {}, {}
     for spec in specs:
         try:
             notebooks[spec.name] = open_regular(folder / spec.name, MAX_NOTEBOOK_BYTES)
         except SubmissionRefused as exc:
             refused[spec.name] = f"the notebook was not graded: {exc}"
-    return {"key": f"grade-{uuid.uuid4().hex}", "student": job["student"], "assignment": job["assignment"],
-            "limits": job["limits"], "specs": specs, "notebooks": notebooks, "refused": refused,
+    return {"key": f"grade-{uuid.uuid4().hex}", "student": job.student, "assignment": job.assignment,
+            "limits": job.limits, "specs": specs, "notebooks": notebooks, "refused": refused,
             "environment": expected}
 
 
-def _shape_problem(result, job: dict, specs: list[NotebookSpec]) -> str:
+def _shape_problem(result, job: GradingJob, specs: list[NotebookSpec]) -> str:
     """Why ``result`` is not a grade of ``job`` ("" when it is one)."""
     if not isinstance(result, dict):
         return "not a dict"
-    if result.get("student") != job["student"] or result.get("assignment") != job["assignment"]:
+    if result.get("student") != job.student or result.get("assignment") != job.assignment:
         return "for another submission"
     if "error" in result:
         return "" if isinstance(result["error"], str) else "an error that is not text"
@@ -198,13 +198,13 @@ def _shape_problem(result, job: dict, specs: list[NotebookSpec]) -> str:
     return ""
 
 
-def checked(result, job: dict, specs: list[NotebookSpec]) -> dict:
-    """``result`` if it is a well-formed grade (or error) of ``job``; else an error result."""
+def checked(result, job: GradingJob, specs: list[NotebookSpec]) -> SubmissionResult:
+    """``result`` (a task's JSON form) read back if it is a well-formed grade (or error) of
+    ``job``; else an error result."""
     problem = _shape_problem(result, job, specs)
     if problem:
-        return {"student": job["student"], "assignment": job["assignment"],
-                "error": f"the worker's result was refused ({problem})"}
-    return result
+        return SubmissionResult.failed(job.student, job.assignment, f"the worker's result was refused ({problem})")
+    return SubmissionResult.from_json(result)
 
 
 class ClusterRunner:
@@ -215,14 +215,14 @@ class ClusterRunner:
     def __init__(self, scheduler: str, specs: list[NotebookSpec]):
         self.scheduler, self.specs, self._report = scheduler, specs, {}
 
-    def run(self, jobs: list[dict]):
+    def run(self, jobs: list[GradingJob]):
         return run_on_cluster(jobs, self.specs, self.scheduler, self._report)
 
     def report(self) -> dict:
         return dict(self._report)
 
 
-def run_on_cluster(jobs: list[dict], specs: list[NotebookSpec], scheduler: str, summary: dict):
+def run_on_cluster(jobs: list[GradingJob], specs: list[NotebookSpec], scheduler: str, summary: dict):
     """Yield the result of every job, each graded as a task on the Dask cluster at ``scheduler``,
     as each finishes (see the module docstring); adds ``reruns`` and ``unfit_workers`` to
     ``summary``."""
@@ -233,17 +233,17 @@ def run_on_cluster(jobs: list[dict], specs: list[NotebookSpec], scheduler: str, 
     with Client(scheduler, timeout=60, set_as_default=False) as client:
         in_flight = max(2, 2 * sum(client.nthreads().values()))
         pending = [(job, 0) for job in jobs]
-        running: dict[str, tuple[dict, int]] = {}
+        running: dict[str, tuple[GradingJob, int]] = {}
         keys: dict[str, list[str]] = {}         # student → keys of the tasks sent for it
         done = as_completed(loop=client.loop)
 
-        def send(job: dict, resends: int) -> None:
+        def send(job: GradingJob, resends: int) -> None:
             task = carried_task(job, specs, expected)
             fit = [w for w in client.scheduler_info(n_workers=-1)["workers"] if w not in unfit]
             restriction = {"workers": fit, "allow_other_workers": False} if unfit and fit else {}
             future = client.submit(grade_carried, task, key=task["key"], pure=False, retries=0, **restriction)
             running[future.key] = (job, resends)
-            keys.setdefault(job["student"], []).append(future.key)
+            keys.setdefault(job.student, []).append(future.key)
             done.add(future)
 
         while pending or running:
@@ -255,7 +255,7 @@ def run_on_cluster(jobs: list[dict], specs: list[NotebookSpec], scheduler: str, 
                 result = checked(future.result(), job, specs)
             else:
                 exc = future.exception()
-                result = {"student": job["student"], "assignment": job["assignment"]}
+                result = SubmissionResult.failed(job.student, job.assignment, "")
                 if isinstance(exc, WorkerUnfit):
                     unfit[exc.args[0]] = str(exc)
                 # NoValidWorkerError: every worker it was kept for (the fit ones) left the cluster
@@ -267,11 +267,11 @@ def run_on_cluster(jobs: list[dict], specs: list[NotebookSpec], scheduler: str, 
                     future.release()
                     continue
                 if elsewhere and unfit:
-                    result["error"] = f"no worker of the cluster can grade: {'; '.join(sorted(set(unfit.values())))}"
+                    result.error = f"no worker of the cluster can grade: {'; '.join(sorted(set(unfit.values())))}"
                 elif type(exc).__name__ == "KilledWorker":
-                    result["error"] = f"{WORKER_DIED}, on every worker that ran it"
+                    result.error = f"{WORKER_DIED}, on every worker that ran it"
                 else:
-                    result["error"] = f"the cluster failed the task ({_reason(exc)})"
+                    result.error = f"the cluster failed the task ({_reason(exc)})"
             future.release()
             yield result
 

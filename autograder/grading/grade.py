@@ -14,15 +14,16 @@ to a runner, record each result as it comes.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.authoring.assignments import load_assignment
 from autograder.coursedir.layout import layout
-from autograder.grading.notebook_grading import Limits, NotebookResult, TestResult, grade_notebook  # noqa: F401 - the public face
-from autograder.publish.recording import record_result, results_path, roster
+from autograder.grading.notebook_grading import Limits, grade_notebook  # noqa: F401 - the public face
 from autograder.grading.runners import WORKER_DIED, LocalRunner, run_jobs  # noqa: F401
+from autograder.grading.worker import GradingJob
+from autograder.publish.recording import record_result, results_path, roster
+from autograder.publish.results import NotebookResult, RunSummary, SubmissionResult, TestResult  # noqa: F401
 from autograder.intake.submission import clean_text, folder_problems
 
 
@@ -46,8 +47,8 @@ def collect_refusals(folder: Path) -> list[str]:
 
 def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] | None = None,
               workers: int | None = None, force: bool = False, limits: Limits | None = None,
-              progress: bool = True, scheduler: str | None = None) -> dict:
-    """Grade every submission of ``assignment`` (or just ``students``); return a summary dict.
+              progress: bool = True, scheduler: str | None = None) -> RunSummary:
+    """Grade every submission of ``assignment`` (or just ``students``); return the run's summary.
     With ``scheduler`` (``tcp://HOST:PORT``) the grading runs on a Dask cluster (see
     :mod:`autograder.grading.cluster`); results are recorded here either way."""
     from course.paths import data_dir
@@ -64,28 +65,26 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
     todo, skipped = [], []
     for student in sorted(set(found) & enrolled):
         (skipped if results_path(root, student, assignment).exists() and not force else todo).append(student)
-    summary = {"assignment": assignment, "graded": [], "failed": {}, "skipped": skipped,
-               "not_on_roster": unknown, "seconds": {}, "warnings": {}, "notes": [], "flagged": {}}
+    summary = RunSummary(assignment, skipped=skipped, not_on_roster=unknown)
     if limits.sandbox:
         from autograder.sandbox.cgroup import availability
         from autograder.sandbox.bwrap import bwrap_supports_size
 
         kind, sentence = availability()
-        summary["notes"].append(sentence if kind else f"{sentence}; fallback: per-process limits")
+        summary.notes.append(sentence if kind else f"{sentence}; fallback: per-process limits")
         if not bwrap_supports_size():
-            summary["notes"].append("this bubblewrap has no --size (0.7 or later): the sandbox's tmpfs mounts "
+            summary.notes.append("this bubblewrap has no --size (0.7 or later): the sandbox's tmpfs mounts "
                                     "are capped only by its memory limit")
     for student in list(todo):
         problems = submission_problems(root, student, assignment)
         if problems:
             todo.remove(student)
-            summary["failed"][student] = "not graded: " + "; ".join(problems)
+            summary.failed[student] = "not graded: " + "; ".join(problems)
     for student in sorted(set(found) & enrolled):
         refused = collect_refusals(layout(root).submitted(student, assignment))
         if refused:
-            summary.setdefault("collect_refused", {})[student] = refused
-    jobs = [{"root": str(root), "student": s, "assignment": assignment, "data_dir": str(data_dir()),
-             "limits": asdict(limits)} for s in todo]
+            summary.collect_refused[student] = refused
+    jobs = [GradingJob(s, assignment, str(data_dir()), limits, root=str(root)) for s in todo]
     if not jobs:
         return summary
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
@@ -100,5 +99,6 @@ def grade_all(assignment: str, root: Path = COURSE_ROOT, *, students: list[str] 
         for result in runner.run(jobs):
             record_result(root, result, specs, summary)
             bar.update(1)
-    summary.update(runner.report())
+    for name, value in runner.report().items():          # a cluster's reruns and unfit workers
+        setattr(summary, name, value)
     return summary

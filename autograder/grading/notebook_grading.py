@@ -12,7 +12,7 @@ For one notebook of one student (:func:`grade_notebook`):
    exception's message as the reason. If the student's process ended, ran out of time or memory,
    every remaining test earns nothing with that reason.
 
-The results are :class:`NotebookResult` and :class:`TestResult`; the per-notebook limits are
+The results are :class:`~autograder.publish.results.NotebookResult` (one per notebook) and its tests'; the limits are
 :class:`autograder.sandbox.limits.Limits`.
 """
 
@@ -23,7 +23,6 @@ import hashlib
 import io
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.authoring.assignments import NotebookSpec, student_cells
@@ -31,33 +30,7 @@ from autograder.sandbox.limits import Limits
 from autograder.intake.copied_solution import copy_flags
 from autograder.intake.review import review
 from autograder.intake.submission import SubmissionRefused, clean_text, read_notebook, reason
-
-
-@dataclass
-class TestResult:
-    grade_id: str
-    score: float
-    max_score: float
-    reason: str = ""
-
-
-@dataclass
-class NotebookResult:
-    notebook: str
-    tests: list[TestResult] = field(default_factory=list)
-    cell_errors: list[dict] = field(default_factory=list)
-    ended: str = ""
-    seconds: float = 0.0
-    flags: list[str] = field(default_factory=list)     # for the instructor: autograder/intake/review.py, copied_solution.py
-    sandbox_peak_bytes: int | None = None                # all the sandbox's memory at its peak (cgroup)
-
-    @property
-    def score(self) -> float:
-        return sum(t.score for t in self.tests)
-
-    @property
-    def max_score(self) -> float:
-        return sum(t.max_score for t in self.tests)
+from autograder.publish.results import NotebookResult, TestResult
 
 
 def _run_trusted(code: str, namespace: dict, label: str) -> None:

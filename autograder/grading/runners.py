@@ -1,8 +1,8 @@
 """Runners: where the grading jobs run. Grading asks a runner for results and records them itself.
 
-A runner takes the jobs of one run (dicts: root, student, assignment, data_dir, limits) and yields
-one result dict per job, in any order, as each finishes: a grade from
-:func:`autograder.grading.worker.grade_submission`, or ``{"student", "assignment", "error"}``. After the
+A runner takes the jobs of one run (:class:`~autograder.grading.worker.GradingJob`) and yields one
+:class:`~autograder.publish.results.SubmissionResult` per job, in any order, as each finishes: a
+grade from :func:`autograder.grading.worker.grade_submission`, or one with an ``error``. After the
 run, :meth:`Runner.report` gives what the runner adds to the run's summary. Two implement it:
 :class:`LocalRunner` (a pool of worker processes on this machine) and
 :class:`autograder.grading.cluster.ClusterRunner` (tasks on a Dask cluster).
@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from autograder.grading import worker
+from autograder.grading.worker import GradingJob
+from autograder.publish.results import SubmissionResult
 
 WORKER_DIED = "the grading process died (likely out of memory)"
 
 
 class Runner(Protocol):
-    def run(self, jobs: list[dict]) -> Iterator[dict]:
+    def run(self, jobs: list[GradingJob]) -> Iterator[SubmissionResult]:
         """One result per job, as each finishes."""
 
     def report(self) -> dict:
@@ -32,23 +34,23 @@ class LocalRunner:
     def __init__(self, workers: int):
         self.workers = workers
 
-    def run(self, jobs: list[dict]) -> Iterator[dict]:
+    def run(self, jobs: list[GradingJob]) -> Iterator[SubmissionResult]:
         return run_jobs(jobs, self.workers)
 
     def report(self) -> dict:
         return {}
 
 
-def _grade_safely(job: dict) -> dict:
+def _grade_safely(job: GradingJob) -> SubmissionResult:
     return worker.grade_safely(job)          # looked up when called: a test may stand in for the grading
 
 
-def run_jobs(jobs: list[dict], workers: int):
+def run_jobs(jobs: list[GradingJob], workers: int) -> Iterator[SubmissionResult]:
     """Yield the result of every job, graded over ``workers`` processes, as each finishes.
 
     At most ``workers`` jobs are in flight, so when a worker dies (the kernel's OOM killer, a
     signal) and the pool breaks, the suspects are known: each is graded again alone in a fresh
-    pool, and one that breaks that pool too yields ``{"error": WORKER_DIED}``. The others are
+    pool, and one that breaks that pool too yields a result whose error is :data:`WORKER_DIED`. The others are
     graded as usual; the run never waits on a dead process."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -80,6 +82,6 @@ def run_jobs(jobs: list[dict], workers: int):
             pool.shutdown(wait=True, cancel_futures=True)
         for job in broken:
             if solo:
-                yield {"student": job["student"], "assignment": job["assignment"], "error": WORKER_DIED}
+                yield SubmissionResult.failed(job.student, job.assignment, WORKER_DIED)
             else:
                 alone.append(job)

@@ -16,12 +16,13 @@ message, the exception, "time limit exceeded"), never a test's code.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import COURSE_ROOT
 from autograder.authoring.assignments import NotebookSpec, load_notebook_spec
 from autograder.authoring.hidden_test_note import is_hidden_test_note
+from autograder.publish.results import NotebookResult, SubmissionResult
 
 WORK = "work"
 
@@ -33,7 +34,7 @@ class CheckError(RuntimeError):
 @dataclass
 class CheckedNotebook:
     path: Path
-    result: object                                  # autograder.grading.notebook_grading.NotebookResult
+    result: NotebookResult
     hidden_not_run: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -43,7 +44,9 @@ def notebook_spec(assignment: str, notebook: str, root: Path) -> tuple[NotebookS
     With ``source/``: the instructor's notebook, hidden tests included. Without it: the released
     notebook, whose hidden test cells hold only a note; those are left out and listed.
     """
-    if (root / "source" / assignment / notebook).is_file():
+    from autograder.coursedir.layout import layout
+
+    if (layout(Path(root)).source(assignment) / notebook).is_file():
         return load_notebook_spec(assignment, notebook, root), []
     spec = load_notebook_spec(assignment, notebook, root, folder="release")
     hidden = [c for c in spec.tests if is_hidden_test_note(c.code) or not c.code.strip()]
@@ -52,11 +55,12 @@ def notebook_spec(assignment: str, notebook: str, root: Path) -> tuple[NotebookS
 
 
 def _assignment_notebooks(assignment: str, root: Path) -> list[str]:
-    for folder in ("source", "release"):
-        names = sorted(p.name for p in (root / folder / assignment).glob("*.ipynb"))
-        if names:
-            return names
-    known = sorted({p.parent.name for p in (root / "release").glob("*/*.ipynb")})
+    from autograder.coursedir.layout import layout
+
+    names = layout(Path(root)).notebooks(assignment)
+    if names:
+        return names
+    known = layout(Path(root)).released_assignments()
     raise CheckError(f"no assignment {assignment!r} in this course (assignments: {', '.join(known) or 'none'})")
 
 
@@ -102,9 +106,9 @@ def check(assignment: str, notebooks: list[Path] | None = None, root: Path = COU
     return checked
 
 
-def feedback_result(assignment: str, checked: list[CheckedNotebook]) -> dict:
-    """The result in the shape :mod:`autograder.publish.feedback` renders for the instructor's grading."""
-    return {"student": "self-check", "assignment": assignment, "notebooks": [asdict(c.result) for c in checked]}
+def feedback_result(assignment: str, checked: list[CheckedNotebook]) -> SubmissionResult:
+    """The result :mod:`autograder.publish.feedback` renders, as for the instructor's grading."""
+    return SubmissionResult("self-check", assignment, [c.result for c in checked])
 
 
 def report_lines(checked: list[CheckedNotebook]) -> list[str]:

@@ -4,7 +4,8 @@
 :func:`grade_submission` grades every notebook of one (student, assignment) job, reading the
 assignment's source notebooks once per worker (:data:`SPECS`); :func:`grade_folder` grades the
 notebooks of a folder against given specs (the cluster's workers call it on the bytes a task
-carries). The result is a plain dict (JSON-ready) that only the parent records.
+carries). A job is a :class:`GradingJob`; the result a
+:class:`~autograder.publish.results.SubmissionResult`, which only the parent records.
 """
 
 from __future__ import annotations
@@ -12,13 +13,25 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.authoring.assignments import NotebookSpec, load_assignment
 from autograder.coursedir.layout import layout
 from autograder.grading.notebook_grading import Limits, grade_notebook
 from autograder.intake.submission import reason
+from autograder.publish.results import SubmissionResult
+
+
+@dataclass
+class GradingJob:
+    """One (student, assignment) to grade: its notebooks under ``root``'s ``submitted/``, the data
+    sets in ``data_dir``, within ``limits``. Plain data, so a process pool or Dask can carry it."""
+    student: str
+    assignment: str
+    data_dir: str
+    limits: Limits = field(default_factory=Limits)
+    root: str = ""                      # the course directory ("" where the notebooks travel with the task)
 
 
 class SpecCache:
@@ -63,29 +76,26 @@ def _grader_memory() -> dict:
     return {"baseline_bytes": _MEMORY_AT_START.get("baseline_bytes", 0), "peak_bytes": peak}
 
 
-def grade_submission(job: dict) -> dict:
+def grade_submission(job: GradingJob) -> SubmissionResult:
     """Grade every notebook of one (student, assignment); runs in a worker process."""
-    root, assignment = Path(job["root"]), job["assignment"]
-    specs = SPECS.get(root, assignment)              # each worker reads the source notebooks once
-    return grade_folder(specs, layout(root).submitted(job["student"], assignment), job)
+    root = Path(job.root)
+    specs = SPECS.get(root, job.assignment)              # each worker reads the source notebooks once
+    return grade_folder(specs, layout(root).submitted(job.student, job.assignment), job)
 
 
-def grade_folder(specs: list[NotebookSpec], folder: Path, job: dict) -> dict:
-    """Grade the notebooks named by ``specs`` in ``folder`` (``job``: student, assignment, limits,
-    data_dir); the result dict that :func:`record_result` records."""
-    student, assignment = job["student"], job["assignment"]
-    limits = Limits(**job["limits"])
+def grade_folder(specs: list[NotebookSpec], folder: Path, job: GradingJob) -> SubmissionResult:
+    """Grade the notebooks named by ``specs`` in ``folder``, with ``job``'s data sets and limits."""
     start = time.perf_counter()
     notebooks = []
     scratch = tempfile.mkdtemp(prefix="grade-")
     try:
         for spec in specs:
             workdir = Path(scratch) / Path(spec.name).stem
-            notebooks.append(grade_notebook(spec, folder / spec.name, workdir, Path(job["data_dir"]), limits))
+            notebooks.append(grade_notebook(spec, folder / spec.name, workdir, Path(job.data_dir), job.limits))
     finally:
         remove_tree(Path(scratch))
-    return {"student": student, "assignment": assignment, "seconds": time.perf_counter() - start,
-            "notebooks": [asdict(nb) for nb in notebooks], "grader_memory": _grader_memory()}
+    return SubmissionResult(job.student, job.assignment, notebooks, seconds=time.perf_counter() - start,
+                            grader_memory=_grader_memory())
 
 
 def remove_tree(path: Path) -> None:
@@ -103,9 +113,9 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def grade_safely(job: dict) -> dict:
+def grade_safely(job: GradingJob) -> SubmissionResult:
     """:func:`grade_submission`, or an error result where the grader itself fails on this submission."""
     try:
         return grade_submission(job)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure for this one submission
-        return {"student": job["student"], "assignment": job["assignment"], "error": reason(exc)}
+        return SubmissionResult.failed(job.student, job.assignment, reason(exc))

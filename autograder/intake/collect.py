@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.coursedir.layout import layout
 from autograder.intake.submission import MAX_NOTEBOOK_BYTES, SubmissionRefused, clean_text, open_regular
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
@@ -49,11 +50,7 @@ def safe_id(text: str) -> bool:
 
 
 def assignment_notebooks(root: Path, assignment: str) -> list[str]:
-    for folder in ("source", "release"):
-        names = sorted(p.name for p in (Path(root) / folder / assignment).glob("*.ipynb"))
-        if names:
-            return names
-    return []
+    return layout(Path(root)).notebooks(assignment)
 
 
 def notebook_for(upload_name: str, notebooks: list[str]) -> str | None:
@@ -66,7 +63,7 @@ def notebook_for(upload_name: str, notebooks: list[str]) -> str | None:
 
 def _place(root: Path, assignment: str, student: str, notebook: str, data: bytes, report: CollectReport) -> None:
     """Write one notebook into submitted/, never through a symlink, never over other content."""
-    submitted = Path(root) / "submitted"
+    submitted = layout(Path(root)).step("submitted")
     folder = submitted / student / assignment
     for part in (submitted / student, folder):
         if part.is_symlink() or (os.path.lexists(part) and not part.is_dir()):

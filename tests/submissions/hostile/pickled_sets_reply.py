@@ -3,7 +3,7 @@ the old framing (once 3.27 GB in the grader): refused from its first 16 bytes, n
 the tests get 0 with the reason."""
 APPEND = {"leaky_relu_answer": '''
 import struct
-from autograder import wire
+from autograder.sandbox import wire
 _send = wire.send_reply
 _sets = b"\\x80\\x04](" + b"\\x8f" * 12_000_000 + b"e."           # [set(), set(), ...] pickled, 12 MB
 def _bomb(fd, message):
