@@ -7,8 +7,9 @@ from pathlib import Path
 import nbformat
 
 from autograder import COURSE_ROOT
-from autograder.coursedir.nbgrader_course import autograde, generate, scores, scratch_course
+from autograder.coursedir.nbgrader_course import autograde, scores
 from autograder.authoring.notebook_code import strip_markers
+from scratch import scratch_class, submit
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 
@@ -82,13 +83,10 @@ def student_notebook(assignment: str, notebook: str, answers: dict[str, str]):
 
 def grade_all(workdir: Path, assignment: str, notebook: str, submissions: dict[str, object]):
     """Autograde each ``{student: notebook node}``; return ``{student: {grade_id: (score, max)}}``."""
-    course = scratch_course(workdir, [assignment])
-    generate(assignment, course)
+    course = scratch_class(workdir, [assignment])
     results = {}
     for student, nb in submissions.items():
-        folder = course / "submitted" / student / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / notebook)
+        submit(course, student, assignment, nb, notebook)
         autograde(assignment, student, course)
         graded = scores(assignment, student, course)
         # Written answers wait for a person (0 points until then); the rest is the autograded score.
@@ -186,16 +184,10 @@ def grade_in_sandbox(root: Path, assignment: str, notebook: str, submissions: di
     import json
 
     from autograder.grading.grade import Limits, grade_all, results_path
-    from autograder.coursedir.nbgrader_course import import_roster
 
-    root = scratch_course(root, [assignment])
-    (root / "roster.csv").write_text("id\n" + "\n".join(submissions) + "\n")
-    import_roster(root / "roster.csv", root)
-    generate(assignment, root)
+    root = scratch_class(root, [assignment], roster=list(submissions))
     for name, nb in submissions.items():
-        folder = root / "submitted" / name / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / notebook)
+        submit(root, name, assignment, nb, notebook)
     summary = grade_all(assignment, root, workers=2, limits=limits or Limits(cell_seconds=60), progress=False)
     return summary, {name: json.loads(results_path(root, name, assignment).read_text())["notebooks"][0]
                      for name in submissions if name in summary.graded}

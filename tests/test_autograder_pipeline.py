@@ -23,8 +23,9 @@ from autograder.authoring.assignments import load_notebook_spec
 from autograder.sandbox.cgroup import availability
 from autograder.intake.copied_solution import is_copy_flag
 from autograder.grading.grade import Limits, grade_all, results_path
-from autograder.coursedir.nbgrader_course import generate, import_roster, scores, scratch_course
+from autograder.coursedir.nbgrader_course import scores
 from grading import SUBMISSIONS, build_submission
+from scratch import scratch_class, submit
 from test_linear_activation_grading import NEW
 
 ASSIGNMENT, NOTEBOOK = "02_linear_activation", "linear_activation.ipynb"
@@ -107,7 +108,6 @@ def _prepare(name):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = scratch_course(tmp_path_factory.mktemp("pipeline") / "course", [ASSIGNMENT])
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -127,17 +127,13 @@ def course(tmp_path_factory):
     thread.start()
     names = sorted(p.stem for p in (SUBMISSIONS / "hostile").glob("*.py"))
     assert set(names) == set(EXPECTED), "every hostile fixture needs an expected score"
-    (root / "roster.csv").write_text("id,first_name,last_name,email\n" + "".join(f"{n},,,\n" for n in names))
-    import_roster(root / "roster.csv", root)
-    generate(ASSIGNMENT, root)
+    root = scratch_class(tmp_path_factory.mktemp("pipeline") / "course", [ASSIGNMENT], roster=names)
     for name in names:
-        folder = root / "submitted" / name / ASSIGNMENT
-        folder.mkdir(parents=True)
         nb = build_submission(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "hostile" / f"{name}.py",
                               {"PORT": listener.getsockname()[1]})
-        nbformat.write(nb, folder / NOTEBOOK)
+        path = submit(root, name, ASSIGNMENT, nb)
         if _prepare(name) is not None:
-            _prepare(name)(folder, folder / NOTEBOOK, root)
+            _prepare(name)(path.parent, path, root)
     os.environ[SECRET[0]] = SECRET[1]                   # a secret in the instructor's shell
     temp, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("system-temp"))
     try:
@@ -238,7 +234,7 @@ def test_every_graded_submission_has_its_notebook_for_the_graders(course):
 @pytest.mark.slow
 def test_invalid_timestamp_is_a_warning_and_the_file_time_is_used(course):
     root = course["root"]
-    (warning,) = course["summary"]["warnings"]["invalid_timestamp"]
+    (warning,) = course["summary"].warnings["invalid_timestamp"]
     assert warning.startswith("timestamp.txt is not a valid time") and "file time" in warning
     assert json.loads(results_path(root, "invalid_timestamp", ASSIGNMENT).read_text())["warnings"] == [warning]
     with sqlite3.connect(root / "gradebook.db") as db:
@@ -295,13 +291,13 @@ def test_the_notebooks_total_time_is_bounded(course):
 
 @pytest.mark.slow
 def test_the_run_says_which_limits_hold(course):
-    notes = " ".join(course["summary"]["notes"])
+    notes = " ".join(course["summary"].notes)
     assert ("cgroup" in notes) if CGROUP else ("no writable cgroup" in notes and "fallback" in notes)
 
 
 @pytest.mark.slow
 def test_tampering_is_flagged_for_review(course):
-    flagged = course["summary"]["flagged"]
+    flagged = course["summary"].flagged
     # (fixtures are built from the instructor's solution: its untouched cells are flagged as copies)
     assert {name for name, lines in flagged.items() if not all(map(is_copy_flag, lines))} == FLAGGED
     assert any("torch.library" in line for line in flagged["removes_the_block"])
@@ -366,8 +362,7 @@ def test_rerun_skips_and_forcing_one_changes_no_other(course):
 
 @pytest.mark.slow
 def test_lms_zip_is_collected_into_nbgraders_layout(tmp_path):
-    root = scratch_course(tmp_path / "course", [ASSIGNMENT])
-    generate(ASSIGNMENT, root)
+    root = scratch_class(tmp_path / "course", [ASSIGNMENT])
     archive = tmp_path / "lms-download.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
         for student in ("ada", "grace"):

@@ -10,7 +10,6 @@ their workspace. Screenshots of the key moments are saved in test-artifacts/brow
 
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,10 +24,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autograder import COURSE_ROOT
 from autograder.grading.grade import Limits, grade_all
-from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from kitlib.workspace import prepare
 from course_copy import copy_course, kit_environment
 from grading import SUBMISSIONS, build_submission, instructor_solution
+from scratch import scratch_class
 from lab_page import save, type_answers
 
 pytestmark = pytest.mark.slow
@@ -62,16 +61,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A scratch course: released notebooks, a roster, and two submissions graded by the pipeline."""
-    root = scratch_course(tmp_path_factory.mktemp("lab") / "course", ["01_pooling", ASSIGNMENT, "03_lenet"])
-    shutil.copy(COURSE_ROOT / "students.csv", root / "students.csv")
-    import_roster(root / "students.csv", root)
-    for assignment in ("01_pooling", ASSIGNMENT, "03_lenet"):
-        generate(assignment, root)
+    root = scratch_class(tmp_path_factory.mktemp("lab") / "course", ["01_pooling", ASSIGNMENT, "03_lenet"],
+                         roster=COURSE_ROOT / "students.csv", submissions={
+        ("ada", ASSIGNMENT): build_submission(ASSIGNMENT, NOTEBOOK, None),
+        ("alan", ASSIGNMENT): build_submission(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "hostile" / "partly_wrong.py")})
     prepare(root)                               # the student's copies in work/, as ./kit makes them
-    for student, fixture in (("ada", None), ("alan", SUBMISSIONS / "hostile" / "partly_wrong.py")):
-        folder = root / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, fixture), folder / NOTEBOOK)
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
     assert sorted(summary.graded) == ["ada", "alan"]
     return root

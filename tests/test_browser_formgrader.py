@@ -17,14 +17,14 @@ feedback (sanitised, no hidden tests) without losing the kit's own feedback.html
 import json
 import urllib.request
 
-import nbformat
 import pytest
 
 from autograder.authoring.assignments import load_notebook_spec
 from autograder.publish.feedback import generate_feedback
 from autograder.grading.grade import Limits, grade_all
-from autograder.coursedir.nbgrader_course import generate, import_roster, load_config, scratch_course
+from autograder.coursedir.nbgrader_course import load_config
 from grading import SUBMISSIONS, build_submission
+from scratch import scratch_class
 from test_sanitize import active_content
 from test_browser import (ASSIGNMENT, NOTEBOOK, SHOTS, _shot, browser_context_args,  # noqa: F401 (fixtures)
                           browser_type_launch_args, lab, shoot_on_failure)
@@ -42,14 +42,8 @@ REPORT = SHOTS / "formgrader-payloads.json"
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """The scratch course of this module (``lab`` serves it): the two submissions, graded."""
-    root = scratch_course(tmp_path_factory.mktemp("formgrader") / "course", [ASSIGNMENT])
-    (root / "roster.csv").write_text("id,first_name,last_name,email\n" + "".join(f"{s},,,\n" for s in STUDENTS))
-    import_roster(root / "roster.csv", root)
-    generate(ASSIGNMENT, root)
-    for student in STUDENTS:
-        folder = root / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, FIXTURES / f"{student}.py"), folder / NOTEBOOK)
+    root = scratch_class(tmp_path_factory.mktemp("formgrader") / "course", [ASSIGNMENT], roster=STUDENTS, submissions={
+        (student, ASSIGNMENT): build_submission(ASSIGNMENT, NOTEBOOK, FIXTURES / f"{student}.py") for student in STUDENTS})
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
     assert sorted(summary.graded) == sorted(STUDENTS), summary
     return root

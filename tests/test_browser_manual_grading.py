@@ -6,13 +6,13 @@ sees the answer waiting (highlighted, no score), types a score, and the formgrad
 view shows it after a reload, the student's page shows the new total, and the gradebook has it.
 """
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.grading.grade import Limits, grade_all
-from autograder.coursedir.nbgrader_course import generate, import_roster, load_config, scratch_course
+from autograder.coursedir.nbgrader_course import load_config
 from grading import build_submission
+from scratch import scratch_class
 from test_browser import (ASSIGNMENT, NOTEBOOK, _shot, browser_context_args,  # noqa: F401 (fixtures)
                           browser_type_launch_args, lab, shoot_on_failure)
 from test_browser_formgrader import _submission_url
@@ -24,13 +24,10 @@ WRITTEN = "leaky_over_relu_written"
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """The scratch course of this module (``lab`` serves it): one submission, autograded."""
-    root = scratch_course(tmp_path_factory.mktemp("manual") / "course", [ASSIGNMENT])
-    (root / "roster.csv").write_text("id,first_name,last_name,email\nada,Ada,Lovelace,\n")
-    import_roster(root / "roster.csv", root)
-    generate(ASSIGNMENT, root)
-    folder = root / "submitted" / "ada" / ASSIGNMENT
-    folder.mkdir(parents=True)
-    nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, None), folder / NOTEBOOK)
+    roster = tmp_path_factory.mktemp("roster") / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\nada,Ada,Lovelace,\n")
+    root = scratch_class(tmp_path_factory.mktemp("manual") / "course", [ASSIGNMENT], roster=roster,
+                         submissions={("ada", ASSIGNMENT): build_submission(ASSIGNMENT, NOTEBOOK, None)})
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=Limits(cell_seconds=60), progress=False)
     assert summary.graded == ["ada"], summary
     return root

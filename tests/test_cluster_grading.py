@@ -7,14 +7,13 @@ import shutil
 import threading
 import time
 
-import nbformat
 import pytest
 from dask_cluster import LoopbackCluster, refuses_connections
 from grading import SUBMISSIONS, build_submission
 
 import autograder.grading.grade as grade
 from autograder.grading.grade import Limits, grade_all, results_path
-from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
+from scratch import scratch_class
 
 # assignment → (notebook, {student: fixture, None for the instructor's solution}); each "wrong" one
 # loses points (exact scores are the business of the per-assignment grading tests; here: the same
@@ -33,15 +32,10 @@ LIMITS = Limits(cell_seconds=30, call_seconds=20, memory_bytes=3 * 1024**3)
 @pytest.fixture(scope="module")
 def courses(tmp_path_factory):
     """Two identical scratch courses: one graded on the cluster, one on this machine."""
-    root = scratch_course(tmp_path_factory.mktemp("cluster") / "course", list(ASSIGNMENTS))
-    (root / "roster.csv").write_text("id\nendless_loop\nsolution\nwrong\n")
-    import_roster(root / "roster.csv", root)
-    for assignment, (notebook, students) in ASSIGNMENTS.items():
-        generate(assignment, root)
-        for student, fixture in students.items():
-            folder = root / "submitted" / student / assignment
-            folder.mkdir(parents=True)
-            nbformat.write(build_submission(assignment, notebook, fixture), folder / notebook)
+    root = scratch_class(tmp_path_factory.mktemp("cluster") / "course", list(ASSIGNMENTS),
+                         roster=["endless_loop", "solution", "wrong"], submissions={
+        (student, assignment): build_submission(assignment, notebook, fixture)
+        for assignment, (notebook, students) in ASSIGNMENTS.items() for student, fixture in students.items()})
     local = root.parent / "local"
     shutil.copytree(root, local)
     return root, local
@@ -59,7 +53,7 @@ def recorded(monkeypatch):
     calls, record = [], grade.record_result
 
     def counting(root, result, specs, summary):
-        calls.append((result.get("student"), result.get("assignment")))
+        calls.append((result.student, result.assignment))
         return record(root, result, specs, summary)
 
     monkeypatch.setattr(grade, "record_result", counting)
@@ -88,7 +82,7 @@ def test_cluster_grades_as_this_machine_does(courses, cluster, recorded):
         here = grade_all(assignment, local, students=PAIR, limits=LIMITS, progress=False, workers=2)
         for summary in (on_cluster, here):
             assert sorted(summary.graded) == PAIR and summary.failed == {}, summary
-        assert on_cluster["reruns"] == {} and on_cluster["unfit_workers"] == {}
+        assert on_cluster.reruns == {} and on_cluster.unfit_workers == {}
         assert scores(root, assignment, PAIR) == scores(local, assignment, PAIR)
         graded = scores(root, assignment, PAIR)
         assert total(graded["solution"]) > total(graded["wrong"])     # not, say, nothing graded at all
@@ -114,19 +108,20 @@ def test_endless_loop_times_out_on_a_worker_without_stalling_the_others(courses,
     assert all("time limit exceeded" in reason for _, _, reason in graded["endless_loop"].values())
 
 
-def _grade_killing(cluster, name: str, root, assignment: str) -> dict:
+def _grade_killing(cluster, name: str, root, assignment: str):
     """Grade PAIR of ``assignment`` on the cluster (again) and SIGKILL worker ``name`` once it has
     been grading a task for 1 s (a grading takes 4-5 s on an idle 2-core machine, longer under
     load); the summary (the test fails if the worker never graded)."""
-    outcome = {}
-    grading = threading.Thread(target=lambda: outcome.update(grade_all(
+    outcome = []
+    grading = threading.Thread(target=lambda: outcome.append(grade_all(
         assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
     grading.start()
     killed = _kill_while_grading(cluster, name, grading)
     grading.join(600)
     assert killed, f"{name} was never seen grading a task for 1 s"
     assert not grading.is_alive(), "the run did not end after the kill"
-    return outcome
+    [summary] = outcome
+    return summary
 
 
 def _kill_while_grading(cluster, name: str, grading: threading.Thread) -> bool:

@@ -6,7 +6,6 @@ import os
 import signal
 import time
 
-import pytest
 
 from autograder.grading import worker
 from autograder.grading.runners import WORKER_DIED, run_jobs

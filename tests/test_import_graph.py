@@ -2,7 +2,6 @@
 functions too), and the student-facing package ``course`` imports nothing of the grader or the kit."""
 
 import ast
-from pathlib import Path
 
 from autograder import COURSE_ROOT
 

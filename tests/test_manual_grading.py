@@ -6,14 +6,14 @@ Real nbgrader throughout: its gradebook, the formgrader's way of setting a score
 
 import csv
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.publish.feedback import export_grades
 from autograder.grading.grade import Limits, grade_all
-from autograder.coursedir.nbgrader_course import generate, import_roster, load_config, scratch_course
+from autograder.coursedir.nbgrader_course import load_config
 from grading import SUBMISSIONS, build_submission, written_answers
+from scratch import scratch_class
 
 ASSIGNMENT, NOTEBOOK, WRITTEN = "02_linear_activation", "linear_activation.ipynb", "leaky_over_relu_written"
 LIMITS = Limits(cell_seconds=60, call_seconds=30)
@@ -51,17 +51,11 @@ def test_every_notebook_has_a_written_answer():
 
 @pytest.mark.slow
 def test_written_answer_waits_for_a_person_and_its_score_reaches_the_export(tmp_path):
-    root = scratch_course(tmp_path / "course", [ASSIGNMENT])
-    (root / "roster.csv").write_text("id\nada\n")
-    import_roster(root / "roster.csv", root)
-    generate(ASSIGNMENT, root)
-    folder = root / "submitted" / "ada" / ASSIGNMENT
-    folder.mkdir(parents=True)
     # Right answers written otherwise than the instructor's (a verbatim copy of the solution would be
     # flagged for review, its tests waiting for a person too: tests/test_copied_solution.py), the
     # instructor's written answer.
     nb = build_submission(ASSIGNMENT, NOTEBOOK, SUBMISSIONS / "leaky_relu" / "honest_index_put.py")
-    nbformat.write(nb, folder / NOTEBOOK)
+    root = scratch_class(tmp_path / "course", [ASSIGNMENT], roster=["ada"], submissions={("ada", ASSIGNMENT): nb})
 
     summary = grade_all(ASSIGNMENT, root, workers=1, limits=LIMITS, progress=False)
     assert summary.graded == ["ada"], summary

@@ -9,8 +9,9 @@ import pytest
 import test_lenet_grading
 import test_pooling_grading
 from autograder.grading.grade import Limits, grade_all, results_path
-from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from grading import SUBMISSIONS, build_submission
+from autograder.coursedir.layout import layout
+from scratch import scratch_class, submit
 
 CASES = {
     "01_pooling": ("pooling.ipynb", "pooling", test_pooling_grading.EXPECTED),
@@ -22,17 +23,12 @@ CASES = {
 @pytest.mark.parametrize("assignment", sorted(CASES))
 def test_same_scores_as_nbgrader(assignment, tmp_path):
     notebook, fixture_dir, expected = CASES[assignment]
-    root = scratch_course(tmp_path / "course", [assignment])
-    (root / "roster.csv").write_text("id\n" + "\n".join(expected) + "\n")
-    import_roster(root / "roster.csv", root)
-    generate(assignment, root)
+    root = scratch_class(tmp_path / "course", [assignment], roster=list(expected))
     for name in expected:
         fixture = None if name == "solution" else SUBMISSIONS / fixture_dir / f"{name}.py"
         nb = build_submission(assignment, notebook, fixture) if name != "unanswered" else \
-            nbformat.read(root / "release" / assignment / notebook, as_version=4)
-        folder = root / "submitted" / name / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / notebook)
+            nbformat.read(layout(root).release(assignment) / notebook, as_version=4)
+        submit(root, name, assignment, nb)
     summary = grade_all(assignment, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
     assert summary.failed == {}
     for name, (score, failures) in expected.items():

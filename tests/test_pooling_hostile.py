@@ -5,12 +5,11 @@ torch there; it is a rule of the notebook's challenge)."""
 
 import json
 
-import nbformat
 import pytest
 
 from autograder.grading.grade import Limits, grade_all, results_path
-from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from grading import SUBMISSIONS, build_submission
+from scratch import scratch_class
 from test_pooling_grading import KEPT_WITHOUT_POOLS, MAX_SCORE, NO_AVG, NO_MAX, rule
 
 ASSIGNMENT, NOTEBOOK = "01_pooling", "pooling.ipynb"
@@ -27,17 +26,12 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = scratch_course(tmp_path_factory.mktemp("pooling-hostile") / "course", [ASSIGNMENT])
+    root = tmp_path_factory.mktemp("pooling-hostile") / "course"
     names = sorted(p.stem for p in (SUBMISSIONS / "hostile_pooling").glob("*.py")) + ["solution"]
     assert set(names) == set(EXPECTED), "every hostile pooling fixture needs an expected score"
-    (root / "roster.csv").write_text("id\n" + "\n".join(names) + "\n")
-    import_roster(root / "roster.csv", root)
-    generate(ASSIGNMENT, root)
-    for name in names:
-        fixture = None if name == "solution" else SUBMISSIONS / "hostile_pooling" / f"{name}.py"
-        folder = root / "submitted" / name / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(build_submission(ASSIGNMENT, NOTEBOOK, fixture), folder / NOTEBOOK)
+    fixtures = {name: None if name == "solution" else SUBMISSIONS / "hostile_pooling" / f"{name}.py" for name in names}
+    root = scratch_class(root, [ASSIGNMENT], roster=names, submissions={
+        (name, ASSIGNMENT): build_submission(ASSIGNMENT, NOTEBOOK, fixture) for name, fixture in fixtures.items()})
     summary = grade_all(ASSIGNMENT, root, workers=2, limits=Limits(cell_seconds=60), progress=False)
     assert summary.failed == {}
     return {name: json.loads(results_path(root, name, ASSIGNMENT).read_text())["notebooks"][0]["tests"]

@@ -13,9 +13,9 @@ import torch
 from autograder import COURSE_ROOT
 from autograder.authoring.assignments import load_notebook_spec
 from autograder.grading.grade import Limits, grade_all, results_path
-from autograder.coursedir.nbgrader_course import generate, import_roster, scratch_course
 from autograder.grading.selfcheck import check, run
 from grading import SUBMISSIONS, build_submission
+from scratch import scratch_class
 from test_linear_activation_grading import LEAKY_RELU_CELLS
 
 pytestmark = pytest.mark.slow
@@ -34,11 +34,7 @@ def _restore_environment(monkeypatch):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = scratch_course(tmp_path_factory.mktemp("selfcheck") / "course", [A])
-    shutil.copy(COURSE_ROOT / "students.csv", root / "students.csv")
-    import_roster(root / "students.csv", root)
-    generate(A, root)
-    return root
+    return scratch_class(tmp_path_factory.mktemp("selfcheck") / "course", [A], roster=COURSE_ROOT / "students.csv")
 
 
 def _work(course, fixture, name):
