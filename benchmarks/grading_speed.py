@@ -26,33 +26,40 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from autograder.grading.grade import Limits, grade_all  # noqa: E402
-from autograder.coursedir.nbgrader_course import api, generate, import_roster, scratch_course  # noqa: E402
+from autograder.coursedir.layout import layout  # noqa: E402
+from autograder.coursedir.nbgrader_course import api, scores  # noqa: E402
 from grading import SUBMISSIONS, build_submission  # noqa: E402
+from scratch import scratch_class  # noqa: E402
 
 ASSIGNMENTS = {"01_pooling": ("pooling.ipynb", "pooling"), "02_linear_activation": ("linear_activation.ipynb", "leaky_relu"),
                "03_lenet": ("lenet.ipynb", "lenet")}
 
 
 def make_course(where: Path, submissions: int) -> tuple[Path, list[str]]:
-    root = scratch_course(where, list(ASSIGNMENTS))
     students = [f"student{i:02d}" for i in range(submissions)]
-    (root / "roster.csv").write_text("id\n" + "\n".join(students) + "\n")
-    import_roster(root / "roster.csv", root)
+    handed_in = {}
     for assignment, (notebook, fixture_dir) in ASSIGNMENTS.items():
-        generate(assignment, root)
         wrong = sorted((SUBMISSIONS / fixture_dir).glob("*.py"))
         for i, student in enumerate(students):
             fixture = None if i % 2 == 0 else wrong[(i // 2) % len(wrong)]
-            folder = root / "submitted" / student / assignment
-            folder.mkdir(parents=True)
-            nbformat.write(build_submission(assignment, notebook, fixture), folder / notebook)
-    return root, students
+            handed_in[student, assignment] = build_submission(assignment, notebook, fixture)
+    return scratch_class(where, list(ASSIGNMENTS), roster=students, submissions=handed_in), students
+
+
+def pipeline_scores(root: Path, students: list[str]) -> dict:
+    """{(student, assignment, grade_id): score} from the pipeline's results.json files."""
+    import json
+
+    found = {}
+    for assignment in ASSIGNMENTS:
+        for student in students:
+            result = json.loads(layout(root).results(student, assignment).read_text())
+            found.update({(student, assignment, t["grade_id"]): t["score"] for nb in result["notebooks"] for t in nb["tests"]})
+    return found
 
 
 def main() -> int:
@@ -75,6 +82,7 @@ def main() -> int:
             assert not summary.failed, summary.failed
         ours = time.perf_counter() - start
         print(f"pipeline (parallel, sandboxed):     {ours:8.1f} s  {ours / n:6.2f} s per submission", flush=True)
+        graded = pipeline_scores(root, students)
         if args.scheduler:
             return cluster_figures(root, n, ours, args.scheduler, args.workers or os.cpu_count())
 
@@ -86,6 +94,11 @@ def main() -> int:
                 assert result["success"], result.get("error")
         plain = time.perf_counter() - start
         print(f"plain nbgrader autograde (serial):  {plain:8.1f} s  {plain / n:6.2f} s per submission", flush=True)
+        by_nbgrader = {(s, a, gid): score for a in ASSIGNMENTS for s in students
+                       for gid, (score, _) in scores(a, s, root).items() if (s, a, gid) in graded}
+        differ = sorted(key for key in graded if graded[key] != by_nbgrader.get(key))
+        print(f"scores: {len(graded) - len(differ)} of {len(graded)} test cells equal to nbgrader's"
+              + (f"; differ: {differ[:5]}" if differ else " (all)"), flush=True)
     print(f"ratio {plain / ours:.1f}× (goal ≥ 4× on 2 cores)")
     return 0
 
