@@ -33,3 +33,12 @@ def test_notebook_benchmark_prints_the_run_time_and_slowest_cells():
                          cwd=COURSE_ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "source/01_pooling/pooling.ipynb: " in run.stdout and "s in all; slowest cells: #" in run.stdout
+
+
+@pytest.mark.slow
+def test_sandbox_start_benchmark_prints_both_starts_and_children_see_nothing_of_each_other():
+    run = subprocess.run([sys.executable, "benchmarks/sandbox_start.py", "--rounds", "2"],
+                         cwd=COURSE_ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]                 # it fails when a child sees another's file
+    assert "cold start to ready" in run.stdout and "a forked child in fresh namespaces" in run.stdout
+    assert "saved per notebook" in run.stdout
