@@ -64,8 +64,9 @@ def notebook_for(upload_name: str, notebooks: list[str]) -> str | None:
 def _place(root: Path, assignment: str, student: str, notebook: str, data: bytes, report: CollectReport) -> None:
     """Write one notebook into submitted/, never through a symlink, never over other content."""
     submitted = layout(Path(root)).step("submitted")
-    folder = submitted / student / assignment
-    for part in (submitted / student, folder):
+    folder = layout(Path(root)).submitted(student, assignment)
+    relative = folder.relative_to(submitted).parts          # (student, assignment) in nbgrader's default layout
+    for part in (submitted.joinpath(*relative[:n]) for n in range(1, len(relative) + 1)):
         if part.is_symlink() or (os.path.lexists(part) and not part.is_dir()):
             report.problems.append(f"{student}/{notebook}: {part.relative_to(root)} is not a plain folder (refused)")
             return
