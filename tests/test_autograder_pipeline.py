@@ -59,6 +59,7 @@ EXPECTED = {
     "edited_test_cell": (10.0 + NEW, "element 0 is"),    # the values wrong: 15 of LeakyReLU's 25 lost
     "deleted_test_cell": (10.0 + NEW, "element 0 is"),
     "calls_torch": (0.0 + NEW, "aten::leaky_relu is not allowed"),
+    "claims_no_rule": (0.0 + NEW, "aten::leaky_relu is not allowed"),   # the rules come from source/ only
     "patches_torch_and_checks": (10.0 + NEW, "element 1 is"),
     "shell_reconfigured": (6.0, "element 0 is"),   # in place and module (compared with its own function); its
                                                    # reconfigured shell skips its own later answer (9b): 0 there
@@ -94,7 +95,7 @@ EXPECTED = {
     "escapes_the_allow_list": (FULL, None),
 }
 # the submissions the grade report lists as "flagged for review" (autograder/intake/review.py)
-FLAGGED = {"calls_torch", "patches_torch_and_checks", "non_json_ready_message", "pickled_sets_reply",
+FLAGGED = {"calls_torch", "claims_no_rule", "patches_torch_and_checks", "non_json_ready_message", "pickled_sets_reply",
            "zero_stride_reply", "huge_module_reply", "removes_the_block", "escapes_the_allow_list", "segfault"}
 SECRET = ("GRADER_SECRET_TOKEN", "hunter2-do-not-leak")
 
