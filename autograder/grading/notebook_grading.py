@@ -84,7 +84,7 @@ def grade_notebook(spec: NotebookSpec, submitted_path: Path, workdir: Path, data
     student = StudentProcess(workdir, data_dir, memory_bytes=limits.memory_bytes, call_seconds=limits.call_seconds,
                              sandbox_on=limits.sandbox, output_limit=limits.output_bytes,
                              total_seconds=max(limits.notebook_seconds, 1.0), max_processes=limits.max_processes,
-                             scratch_bytes=limits.scratch_bytes)
+                             scratch_bytes=limits.scratch_bytes, warm_start=limits.warm)
     session = Session(student)
     try:
         for cell in spec.cells:

@@ -129,6 +129,13 @@ class SandboxCgroup:
             with open(folder / "cgroup.procs", "w") as handle:
                 handle.write("0\n" if self.kind == "v2" else f"{os.getpid()}\n")
 
+    def add(self, pid: int) -> None:
+        """Move process ``pid`` (a host PID) into this cgroup (a warm child, before it runs any
+        student code)."""
+        for folder in self.folders:
+            with open(folder / "cgroup.procs", "w") as handle:
+                handle.write(f"{int(pid)}\n")
+
     def oom_killed(self) -> bool:
         """Whether the kernel killed a process here for reaching the memory limit."""
         try:

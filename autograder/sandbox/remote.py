@@ -16,7 +16,7 @@ import signal
 import time
 from pathlib import Path
 
-from autograder.sandbox import bwrap, wire
+from autograder.sandbox import bwrap, warm, wire
 from autograder.sandbox.limits import Limits
 
 _RAISABLE = {"ValueError", "TypeError", "RuntimeError", "AssertionError", "IndexError", "KeyError",
@@ -50,15 +50,23 @@ class StudentProcess:
 
     def __init__(self, workdir: Path, data_dir: Path, *, memory_bytes: int, call_seconds: float,
                  sandbox_on: bool = True, output_limit: int = Limits.output_bytes, total_seconds: float | None = None,
-                 max_processes: int = Limits.max_processes, scratch_bytes: int = Limits.scratch_bytes):
+                 max_processes: int = Limits.max_processes, scratch_bytes: int = Limits.scratch_bytes,
+                 warm_start: bool = Limits.warm):
         self.workdir, self.call_seconds, self.memory_bytes = Path(workdir), call_seconds, memory_bytes
         self.total_seconds, self.peak_bytes = total_seconds, None
         self._end = None if total_seconds is None else time.monotonic() + total_seconds
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-        self.process = bwrap.start(self.workdir, data_dir, to_child_r, from_child_w,
-                                     memory_bytes=memory_bytes, sandbox=sandbox_on, max_processes=max_processes,
-                                     scratch_bytes=scratch_bytes)
+        self.process = None
+        if sandbox_on and warm_start:
+            self.process = warm.spawn(to_child_r, from_child_w, data_dir, memory_bytes=memory_bytes,
+                                      max_processes=max_processes, scratch_bytes=scratch_bytes)
+        if self.process is None:
+            self.process = bwrap.start(self.workdir, data_dir, to_child_r, from_child_w,
+                                       memory_bytes=memory_bytes, sandbox=sandbox_on, max_processes=max_processes,
+                                       scratch_bytes=scratch_bytes)
+        else:
+            self.workdir = self.process.workdir        # the child's own tmpfs, at the template's path
         os.close(to_child_r)
         os.close(from_child_w)
         self.output_limit = output_limit
@@ -131,10 +139,11 @@ class StudentProcess:
     def close(self) -> None:
         """End the sandbox: every process in it (its cgroup where there is one), then the pipes."""
         if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            for kill in (os.killpg, os.kill):       # a warm child may not lead its group yet
+                try:
+                    kill(self.process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
         group = getattr(self.process, "cgroup", None)
         if group is not None:
             self.peak_bytes = group.peak_bytes()
