@@ -11,9 +11,12 @@ run, :meth:`Runner.report` gives what the runner adds to the run's summary. Two 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Protocol
 
 from autograder.grading import worker
+from autograder.sandbox import warm
+from autograder.sandbox.preload import preload
 from autograder.grading.worker import GradingJob
 from autograder.publish.results import SubmissionResult
 
@@ -58,10 +61,19 @@ def run_jobs(jobs: list[GradingJob], workers: int) -> Iterator[SubmissionResult]
 
     context = multiprocessing.get_context("fork")        # workers inherit the imported modules
     queue, alone = list(jobs), []
+    if jobs and jobs[0].limits.sandbox and jobs[0].limits.warm:   # one warm template per worker, kept
+        warm.prepare(jobs[0].data_dir, jobs[0].limits.scratch_bytes, workers)
+    preload()                                            # inherited by every worker: paid once
+    try:
+        if jobs and jobs[0].root:
+            worker.SPECS.get(Path(jobs[0].root), jobs[0].assignment)
+    except Exception:  # noqa: BLE001 - each worker meets the error again and reports it per job
+        pass
     while queue or alone:
         solo = bool(alone)
         batch, width = ([alone.pop(0)], 1) if solo else (queue, workers)
-        pool = ProcessPoolExecutor(width, mp_context=context, initializer=worker.worker_init)
+        numbers = context.Value("i", 0)                 # each worker takes the next: its template
+        pool = ProcessPoolExecutor(width, mp_context=context, initializer=worker.worker_init, initargs=(numbers,))
         running, broken = {}, []
         try:
             while batch or running:

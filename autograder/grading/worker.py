@@ -54,10 +54,18 @@ SPECS = SpecCache()
 _MEMORY_AT_START: dict = {}
 
 
-def worker_init() -> None:
-    """Prepare this process to grade: no display for plots, one torch thread, its starting memory."""
+def worker_init(numbers=None) -> None:
+    """Prepare this process to grade: no display for plots, one torch thread, its starting memory;
+    with ``numbers`` (a shared counter), take the next number and that warm template
+    (:func:`autograder.sandbox.warm.claim`)."""
     import matplotlib
 
+    if numbers is not None:
+        from autograder.sandbox import warm
+
+        with numbers.get_lock():
+            index, numbers.value = numbers.value, numbers.value + 1
+        warm.claim(index)
     matplotlib.use("Agg")            # the grader's own setup cells may plot; nothing is shown
     import torch
 

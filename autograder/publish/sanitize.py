@@ -31,63 +31,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import uuid
 
 import nbformat
-import nh3
 from nbconvert.preprocessors import Preprocessor
 
-from autograder.intake.submission import clean_text, json_safe
-
-# -- HTML ----------------------------------------------------------------------------------------
-
-_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
-         "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-         "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "table",
-         "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var"}
-_CELL_ATTRIBUTES = {"align", "colspan", "rowspan", "style"}
-_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "td": _CELL_ATTRIBUTES,
-               "th": _CELL_ATTRIBUTES, "ol": {"start"}, "p": {"align", "style"}, "span": {"style"},
-               "abbr": {"title"}}
-_STYLE_PROPERTIES = {"color", "background-color", "text-align", "font-weight", "font-style", "text-decoration",
-                     "vertical-align"}
-_PNG_OR_JPEG_URI = re.compile(r"data:image/(png|jpeg);base64,[A-Za-z0-9+/=\s]+\Z")
-_MARKDOWN_DIV = '<div class="sanitized-markdown">'
-
-
-def _pygments_classes() -> set[str]:
-    from pygments.token import STANDARD_TYPES
-
-    return {name for name in STANDARD_TYPES.values() if name}
-
-
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """nh3's per-attribute check, after its own (tags, attributes, URL schemes, CSS properties)."""
-    if tag == "img" and attribute == "src":
-        return value if _PNG_OR_JPEG_URI.match(value) else None
-    if tag == "a" and attribute == "href" and value.strip().lower().startswith("data:"):
-        return None
-    if attribute == "style" and re.search(r"url|expression|\\|@|/\*", value, re.IGNORECASE):
-        return None
-    if attribute in ("width", "height") and not value.isdigit():
-        return None
-    return value
-
-
-_CLEANER = nh3.Cleaner(
-    tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_keep_attribute,
-    url_schemes={"http", "https", "mailto", "data"}, filter_style_properties=_STYLE_PROPERTIES,
-    allowed_classes={"div": {"highlight", "sanitized-markdown"}, "span": _pygments_classes()},
-    clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "svg",
-                        "math", "textarea", "select", "title", "xmp", "noembed", "noframes", "plaintext"},
-    link_rel="noopener noreferrer nofollow")
-
-
-def clean_html(html: str) -> str:
-    """``html`` with only the allow-listed tags, attributes, URLs and CSS properties left."""
-    return _CLEANER.clean(clean_text(html))
-
+from autograder.intake.submission import json_safe
+from autograder.publish.safe_html import MARKDOWN_DIV, clean_html
 
 # -- markdown ------------------------------------------------------------------------------------
 
@@ -100,10 +52,27 @@ def _attachment_uris(attachments) -> dict[str, str]:
     return uris
 
 
+_CACHED_MARKDOWN = 64 * 1024        # longer cells are rendered every time, never kept
+
+
 def markdown_to_safe_html(source: str, attachments=None) -> str:
     """The HTML that nbconvert renders ``source`` to (``attachment:`` images inlined when they are
     PNG/JPEG), cleaned, on one line and wrapped in a ``<div>``: markdown renders such a line back to
-    itself (an HTML block), so the result can be stored as a markdown cell's source."""
+    itself (an HTML block), so the result can be stored as a markdown cell's source.
+
+    A cell without attachments is rendered once per run of the grader (most are the lesson's own,
+    the same in every submission); the result depends on the text alone."""
+    if not attachments and len(source) <= _CACHED_MARKDOWN:
+        return _render_cached(source)
+    return _render(source, attachments)
+
+
+@functools.lru_cache(maxsize=2048)
+def _render_cached(source: str) -> str:
+    return _render(source, None)
+
+
+def _render(source: str, attachments) -> str:
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
     uris = _attachment_uris(attachments)
@@ -114,11 +83,11 @@ def markdown_to_safe_html(source: str, attachments=None) -> str:
 
     rendered = MarkdownWithMath(renderer=_Renderer(escape=False, exclude_anchor_links=True)).render(source)
     body = clean_html(rendered).strip()
-    if body.startswith(_MARKDOWN_DIV) and body.endswith("</div>"):      # already ours: do not nest
-        body = body[len(_MARKDOWN_DIV):-len("</div>")]
+    if body.startswith(MARKDOWN_DIV) and body.endswith("</div>"):      # already ours: do not nest
+        body = body[len(MARKDOWN_DIV):-len("</div>")]
     # Newlines become character references (the same text to the browser, also inside <pre>): a
     # blank line would end the HTML block and hand the rest back to the markdown parser.
-    return _MARKDOWN_DIV + body.replace("\r", "").replace("\n", "&#10;") + "</div>" if body else ""
+    return MARKDOWN_DIV + body.replace("\r", "").replace("\n", "&#10;") + "</div>" if body else ""
 
 
 # -- outputs, attachments, metadata ----------------------------------------------------------------
@@ -249,17 +218,23 @@ def sanitize_cell(cell, cell_id: str) -> dict:
     metadata = _cell_metadata(cell.get("metadata") if isinstance(cell, dict) else None)
     if kind == "code":
         outputs = cell.get("outputs") if isinstance(cell.get("outputs"), list) else []
-        new = nbformat.v4.new_code_cell(source, metadata=metadata, execution_count=_count(cell.get("execution_count")),
-                                        outputs=[sanitize_output(o) for o in outputs])
+        new = _cell("code", source, metadata, execution_count=_count(cell.get("execution_count")),
+                    outputs=[sanitize_output(o) for o in outputs])
     elif kind == "markdown":
-        new = nbformat.v4.new_markdown_cell(markdown_to_safe_html(source, cell.get("attachments")), metadata=metadata)
+        new = _cell("markdown", markdown_to_safe_html(source, cell.get("attachments")), metadata)
         attachments = _safe_attachments(cell.get("attachments"))
         if attachments:
             new["attachments"] = attachments
     else:                                   # raw cells, and any unknown type, as cleaned raw text
-        new = nbformat.v4.new_raw_cell(clean_html(source), metadata=metadata)
+        new = _cell("raw", clean_html(source), metadata)
     new["id"] = cell_id
     return new
+
+
+def _cell(kind: str, source: str, metadata: dict, **fields) -> nbformat.NotebookNode:
+    """A cell as nbformat's ``new_*_cell`` makes it, without validating each one (the notebook is
+    validated once, whole, in :func:`sanitize_notebook`)."""
+    return nbformat.from_dict({"cell_type": kind, "metadata": metadata, "source": source, **fields})
 
 
 def _safe_notebook_metadata(metadata) -> dict:
@@ -289,7 +264,9 @@ def sanitize_notebook(nb) -> nbformat.NotebookNode:
             cell_id = uuid.uuid4().hex[:12]
         used.add(cell_id)
         clean.append(sanitize_cell(cell, cell_id))
-    return nbformat.v4.new_notebook(cells=clean, metadata=_safe_notebook_metadata(nb.get("metadata")))
+    notebook = nbformat.v4.new_notebook(cells=clean, metadata=_safe_notebook_metadata(nb.get("metadata")))
+    nbformat.validate(notebook)
+    return notebook
 
 
 class SanitizeStudentContent(Preprocessor):

@@ -3,7 +3,8 @@ student process for each notebook (a zygote, as Android and Chromium start proce
 
     python -m autograder.sandbox.template CONTROL_FD
 
-It imports what every student process imports (torch, the course's modules, IPython) once, then
+It imports what every student process imports (torch, the course's modules, IPython, and what the
+lessons' setup cells import: :mod:`autograder.sandbox.preload`) once, then
 waits on its control socket (a ``SOCK_SEQPACKET`` pair with the grader, :mod:`autograder.sandbox.warm`)
 for a request: ``{"memory_bytes", "scratch_bytes"}`` with two file descriptors, the student's ends
 of the request and reply pipes. For each it forks a child that, before it reads any student code:
@@ -40,6 +41,7 @@ import sys
 import time
 
 import autograder.sandbox.student_process as student_process   # torch and the course's modules, once
+from autograder.sandbox.preload import preload
 import IPython.core.interactiveshell  # noqa: F401 - what run_cells imports, once
 import torch
 
@@ -138,6 +140,7 @@ def _send(control: socket.socket, message: dict) -> None:
 
 def main(control_fd: int) -> int:
     torch.set_num_threads(1)
+    preload()
     _check(_libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl")
     control = socket.socket(fileno=control_fd)
     _send(control, {"ready": os.getpid()})

@@ -66,7 +66,12 @@ class Template:
                                             stderr=subprocess.DEVNULL, start_new_session=True)
         finally:
             theirs.close()
-        self.busy, self.host_pid = False, None
+        self.busy, self.host_pid, self.owner = False, None, os.getpid()
+
+    def ended(self) -> bool:
+        """Whether the template's sandbox has ended, as far as this process can tell: only the
+        process that started it can wait for it (a worker forked since learns it from the socket)."""
+        return os.getpid() == self.owner and self.process.poll() is not None
 
     def receive(self, seconds: float) -> dict:
         ready, _, _ = select.select([self.control], [], [], max(seconds, 0.0))
@@ -98,19 +103,21 @@ class Template:
             raise TemplateGone("the template's process was not found")
         self.host_pid = found[0]
 
-    def fork(self, read_fd: int, write_fd: int, memory_bytes: int, scratch_bytes: int) -> int:
-        """A new child; its host PID."""
+    def fork(self, read_fd: int, write_fd: int, memory_bytes: int, scratch_bytes: int) -> tuple[int, int]:
+        """A new child; its host PID and its PID in the template's sandbox."""
         self.ready()
         request = json.dumps({"memory_bytes": int(memory_bytes), "scratch_bytes": int(scratch_bytes)}).encode()
         try:
             socket.send_fds(self.control, [request], [read_fd, write_fd])
             reply = self.receive(30)
+            while "exited" in reply:         # left by a worker that died before it read it
+                reply = self.receive(30)
         except (OSError, TimeoutError) as exc:
             raise TemplateGone(f"the template did not fork ({exc})") from None
         pid = reply.get("forked")
         for child in _children(self.host_pid):
             if _namespace_pid(child) == pid:
-                return child
+                return child, pid
         raise TemplateGone("the forked child was not found")
 
     def close(self) -> None:
@@ -125,8 +132,8 @@ class Template:
 class WarmChild:
     """A student process forked by a :class:`Template`, seen as :class:`subprocess.Popen` is."""
 
-    def __init__(self, template: Template, pid: int, group: SandboxCgroup | None):
-        self.template, self.pid, self.cgroup = template, pid, group
+    def __init__(self, template: Template, pid: int, namespace_pid: int, group: SandboxCgroup | None):
+        self.template, self.pid, self.namespace_pid, self.cgroup = template, pid, namespace_pid, group
         self.workdir = template.workdir
         self.returncode: int | None = None
 
@@ -142,7 +149,7 @@ class WarmChild:
                 _drop(self.template)
                 self.returncode = -signal.SIGKILL
                 break
-            if "exited" in message:
+            if "exited" in message and message["exited"] == self.namespace_pid:
                 code = message.get("code")
                 self.returncode = code if isinstance(code, int) else -signal.SIGKILL
         self.template.busy = False
@@ -163,48 +170,82 @@ class WarmChild:
             return None
 
 
-_templates: dict[tuple[str, int], Template] = {}
+_templates: dict[tuple[str, int], list[Template]] = {}
 _lock = threading.Lock()
+
+
+def _key(data_dir: Path, scratch_bytes: int) -> tuple[str, int]:
+    return str(data_dir), int(scratch_bytes)
 
 
 def _drop(template: Template) -> None:
     with _lock:
-        for key, value in list(_templates.items()):
-            if value is template:
-                del _templates[key]
+        for templates in _templates.values():
+            if template in templates:
+                templates.remove(template)
     template.close()
 
 
-def prestart(data_dir: Path, scratch_bytes: int) -> None:
-    """Start the template now (its imports overlap whatever the caller does next)."""
-    key = (str(data_dir), int(scratch_bytes))
+def prestart(data_dir: Path, scratch_bytes: int, count: int = 1) -> list[Template]:
+    """At least ``count`` live templates for these settings, started now (their imports overlap
+    whatever the caller does next); a template that ended is replaced."""
     with _lock:
-        if key not in _templates:
+        templates = _templates.setdefault(_key(data_dir, scratch_bytes), [])
+        dead = [t for t in templates if t.ended()]
+        for template in dead:
+            templates.remove(template)
+        while len(templates) < count:
             try:
-                _templates[key] = Template(Path(data_dir), scratch_bytes)
+                templates.append(Template(Path(data_dir), scratch_bytes))
             except (OSError, bwrap.SandboxUnavailable):
-                pass
+                break
+        found = list(templates)
+    for template in dead:
+        template.close()
+    return found
+
+
+def prepare(data_dir: Path, scratch_bytes: int, count: int) -> None:
+    """Before a pool of ``count`` worker processes forks from this one: that many templates, each
+    ready (so a worker that inherits one needs nothing it has not got); see :func:`claim`."""
+    for template in prestart(data_dir, scratch_bytes, count):
+        try:
+            template.ready()
+        except TemplateGone:
+            _drop(template)
+
+
+def claim(index: int) -> None:
+    """In worker process number ``index`` of a pool forked from a process that :func:`prepare` d:
+    keep only template ``index`` (of each setting), so no two workers ever share one."""
+    with _lock:
+        for key, templates in _templates.items():
+            mine = [templates[index]] if index < len(templates) else []
+            for other in templates:
+                if other not in mine:
+                    other.control.close()          # this process's copy only: the other worker keeps its own
+            _templates[key] = mine
 
 
 def spawn(read_fd: int, write_fd: int, data_dir: Path, *, memory_bytes: int, max_processes: int,
           scratch_bytes: int) -> WarmChild | None:
-    """A fresh student process from the template, in its own cgroup; None when there is no
-    template to ask (busy, or it cannot start): the caller starts a cold sandbox."""
-    prestart(data_dir, scratch_bytes)
+    """A fresh student process from a template, in its own cgroup; None when there is no template
+    to ask (all busy, or none can start): the caller starts a cold sandbox."""
+    templates = prestart(data_dir, scratch_bytes)
     with _lock:
-        template = _templates.get((str(data_dir), int(scratch_bytes)))
-        if template is None or template.busy:
+        template = next((t for t in templates if not t.busy), None)
+        if template is None:
             return None
         template.busy = True
     group = SandboxCgroup.create(memory_bytes, max_processes)
     try:
-        pid = template.fork(read_fd, write_fd, memory_bytes, scratch_bytes)
+        pid, namespace_pid = template.fork(read_fd, write_fd, memory_bytes, scratch_bytes)
     except TemplateGone:
         if group is not None:
             group.remove()
         _drop(template)
         return None
-    child = WarmChild(template, pid, group)
+    child = WarmChild(template, pid, namespace_pid, group)
     try:
         if group is not None:
             group.add(pid)
@@ -220,7 +261,7 @@ def spawn(read_fd: int, write_fd: int, data_dir: Path, *, memory_bytes: int, max
 def close_all() -> None:
     """End every template (also done by bubblewrap when this process ends)."""
     with _lock:
-        templates = list(_templates.values())
+        templates = [t for ts in _templates.values() for t in ts]
         _templates.clear()
     for template in templates:
         template.close()
