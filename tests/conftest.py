@@ -9,6 +9,9 @@ import pytest
 
 from course.data import DEBIAN_DIR, ENV_VAR, RAW_FILES
 
+# No test's `check` leaves a warm helper behind (tests/test_check_helper.py starts its own).
+os.environ["COURSE_CHECK_HELPER"] = "0"
+
 
 def _real_gz_folder() -> Path:
     """The folder with the four original .gz files (Debian's package, or FASHION_MNIST_DIR)."""

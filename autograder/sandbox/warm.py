@@ -66,7 +66,7 @@ class Template:
                                             stderr=subprocess.DEVNULL, start_new_session=True)
         finally:
             theirs.close()
-        self.busy, self.host_pid, self.owner = False, None, os.getpid()
+        self.busy, self.started, self.host_pid, self.owner = False, False, None, os.getpid()
 
     def ended(self) -> bool:
         """Whether the template's sandbox has ended, as far as this process can tell: only the
@@ -88,9 +88,18 @@ class Template:
             raise TemplateGone("the template sent a malformed message")
         return message
 
+    def _find(self) -> None:
+        """The template's host PID (bwrap → its init → the template), once it has answered."""
+        if self.host_pid is None:
+            found = [p for init in _children(self.process.pid) for p in _children(init)]
+            if len(found) != 1:
+                raise TemplateGone("the template's process was not found")
+            self.host_pid = found[0]
+
     def ready(self) -> None:
-        """Wait for the template's imports (once); find its host PID (bwrap → its init → the template)."""
-        if self.host_pid is not None:
+        """Wait until the template has imported what it preloads (a no-op once seen, in this
+        process or the one it was forked from)."""
+        if self.started:
             return
         try:
             message = self.receive(START_SECONDS)
@@ -98,22 +107,26 @@ class Template:
             raise TemplateGone("the template did not start") from None
         if "ready" not in message:
             raise TemplateGone("the template did not start")
-        found = [p for init in _children(self.process.pid) for p in _children(init)]
-        if len(found) != 1:
-            raise TemplateGone("the template's process was not found")
-        self.host_pid = found[0]
+        self.started = True
+        self._find()
 
     def fork(self, read_fd: int, write_fd: int, memory_bytes: int, scratch_bytes: int) -> tuple[int, int]:
-        """A new child; its host PID and its PID in the template's sandbox."""
-        self.ready()
+        """A new child; its host PID and its PID in the template's sandbox. The request waits in
+        the socket while the template is still importing; a reply of an earlier process that used
+        this template (its "ready", or an "exited" a worker that died did not read) is skipped."""
         request = json.dumps({"memory_bytes": int(memory_bytes), "scratch_bytes": int(scratch_bytes)}).encode()
         try:
             socket.send_fds(self.control, [request], [read_fd, write_fd])
-            reply = self.receive(30)
-            while "exited" in reply:         # left by a worker that died before it read it
-                reply = self.receive(30)
+            while True:
+                reply = self.receive(30 if self.started else START_SECONDS)
+                if "ready" in reply:
+                    self.started = True
+                elif "exited" not in reply:
+                    break
         except (OSError, TimeoutError) as exc:
-            raise TemplateGone(f"the template did not fork ({exc})") from None
+            raise TemplateGone(f"the template did not fork ({type(exc).__name__})") from None
+        self.started = True
+        self._find()
         pid = reply.get("forked")
         for child in _children(self.host_pid):
             if _namespace_pid(child) == pid:
