@@ -7,7 +7,7 @@
                              into submitted/<student>/<assignment>/; symlinks, unsafe names and
                              conflicts are skipped and reported, nothing is replaced
   collect ASSIGNMENT --exchange   the same from nbgrader's exchange inbound (latest per student)
-  grade ASSIGNMENT           grade every submission in parallel, sandboxed; skip finished ones
+  grade ASSIGNMENT [...]     grade every submission in parallel, sandboxed; skip finished ones
   check ASSIGNMENT [NB ...]  a student's self-check: grade work/<assignment>/ (or NB) as `grade` does,
                              print every test's points and why points were lost; no gradebook
   feedback ASSIGNMENT        nbgrader's feedback pages (sanitised, no hidden tests) and the kit's
@@ -43,7 +43,8 @@ def main(argv=None) -> int:
     collect.add_argument("--exchange", action="store_true",
                          help="collect from nbgrader's exchange inbound folder instead (never following symlinks)")
     grade = commands.add_parser("grade")
-    grade.add_argument("assignment")
+    grade.add_argument("assignments", nargs="+", metavar="assignment",
+                       help="one or more (several in one command share its warm workers' sandboxes)")
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade.add_argument("--workers", type=int, default=None, help="worker processes (default: the number of cores)")
     grade.add_argument("--force", action="store_true", help="grade again submissions that already have results")
@@ -96,10 +97,13 @@ def main(argv=None) -> int:
         from autograder.grading.grade import grade_all
         limits = Limits(cell_seconds=args.time_limit, call_seconds=args.call_limit,
                         memory_bytes=int(args.memory_limit * 1024**3), sandbox=not args.no_sandbox)
-        summary = grade_all(args.assignment, students=args.student, workers=args.workers, force=args.force,
-                            limits=limits, scheduler=args.scheduler)
-        print_summary(summary)
-        return 1 if summary.failed else 0
+        failed = False
+        for assignment in args.assignments:
+            summary = grade_all(assignment, students=args.student, workers=args.workers, force=args.force,
+                                limits=limits, scheduler=args.scheduler)
+            print_summary(summary)
+            failed = failed or bool(summary.failed)
+        return 1 if failed else 0
     if args.command == "check":
         from autograder.grading import check_helper
         request = {"assignment": args.assignment, "notebooks": [str(p.resolve()) for p in args.notebooks],

@@ -162,3 +162,21 @@ def test_a_student_who_kills_its_template_ends_only_its_own_notebook():
         b, process = _run(STUDENT_B, True, Path(tmp) / "b")
         assert isinstance(process, warm.WarmChild) and process.template is not template
         assert b["add"] == "tensor(2.)" and b["files"] == []
+
+
+def test_one_grade_command_grades_several_assignments_in_order(monkeypatch, capsys):
+    """``grade A B``: one process, so its workers' warm templates serve both assignments."""
+    from autograder import __main__ as commands
+    from autograder.grading import grade
+    from autograder.publish.results import RunSummary
+
+    graded = []
+
+    def fake_grade_all(assignment, **kwargs):
+        graded.append(assignment)
+        return RunSummary(assignment)
+
+    monkeypatch.setattr(grade, "grade_all", fake_grade_all)
+    assert commands.main(["grade", "01_pooling", "03_lenet"]) == 0
+    assert graded == ["01_pooling", "03_lenet"]
+    assert "01_pooling: graded 0" in capsys.readouterr().out
