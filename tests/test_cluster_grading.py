@@ -26,6 +26,7 @@ ASSIGNMENTS = {
     "03_lenet": ("lenet.ipynb", {"solution": None, "wrong": SUBMISSIONS / "lenet" / "no_padding.py"}),
 }
 PAIR = ["solution", "wrong"]
+BUSY_BEFORE_KILL = 0.25                     # seconds a worker has run a task when the kill tests kill it
 LIMITS = Limits(cell_seconds=30, call_seconds=20, memory_bytes=3 * 1024**3)
 
 
@@ -110,15 +111,16 @@ def test_endless_loop_times_out_on_a_worker_without_stalling_the_others(courses,
 
 def _grade_killing(cluster, name: str, root, assignment: str):
     """Grade PAIR of ``assignment`` on the cluster (again) and SIGKILL worker ``name`` once it has
-    been grading a task for 1 s (a grading takes 4-5 s on an idle 2-core machine, longer under
-    load); the summary (the test fails if the worker never graded)."""
+    been grading a task for 0.25 s (a warm grading takes about a second on an idle 2-core machine,
+    longer under load; with the scheduler's saturation 1.0 a task on a worker is a task it runs);
+    the summary (the test fails if the worker never graded)."""
     outcome = []
     grading = threading.Thread(target=lambda: outcome.append(grade_all(
         assignment, root, students=PAIR, force=True, limits=LIMITS, progress=False, scheduler=cluster.address)))
     grading.start()
     killed = _kill_while_grading(cluster, name, grading)
     grading.join(600)
-    assert killed, f"{name} was never seen grading a task for 1 s"
+    assert killed, f"{name} was never seen grading a task for {BUSY_BEFORE_KILL} s"
     assert not grading.is_alive(), "the run did not end after the kill"
     [summary] = outcome
     return summary
@@ -131,10 +133,10 @@ def _kill_while_grading(cluster, name: str, grading: threading.Thread) -> bool:
         while grading.is_alive():
             busy = bool(client.processing().get(address))
             busy_since = (busy_since or time.monotonic()) if busy else None
-            if busy_since and time.monotonic() - busy_since > 1:
+            if busy_since and time.monotonic() - busy_since > BUSY_BEFORE_KILL:
                 cluster.kill(name)
                 return True
-            time.sleep(0.2)
+            time.sleep(0.02)
     return False
 
 

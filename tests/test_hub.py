@@ -302,6 +302,12 @@ def _score(results: dict) -> tuple[float, float]:
     return sum(t["score"] for t in tests), sum(t["max_score"] for t in tests)
 
 
+def _reasons(results: dict) -> list[str]:
+    """The reasons of a submission's tests that lost points (a failing assert shows why)."""
+    return [f"{t['grade_id']}: {t['reason']}" for nb in results["notebooks"] for t in nb["tests"]
+            if t["score"] < t["max_score"]]
+
+
 def _results(hub, key) -> dict:
     path = hub.settings.course_dir() / "autograded" / hub.names[key] / ASSIGNMENT / "results.json"
     return json.loads(path.read_text())
@@ -366,8 +372,10 @@ def test_class_releases_submits_grades_and_returns_feedback(hub, people, shots_o
     grading = hub.as_instructor(str(hub.settings.venv / "bin" / "python"), "-m", "autograder", "grade", ASSIGNMENT)
     assert grading.returncode == 0, grading.stdout + grading.stderr
     assert "graded 2, failed 0" in grading.stdout, grading.stdout
+    assert "grading cold" not in grading.stderr, grading.stderr            # the warm sandboxes work here too
     (a_score, a_max), (b_score, b_max) = (_score(_results(hub, key)) for key in ("a", "b"))
-    assert a_score == a_max > 0, "the instructor's solution earns every point (16 / 16 when this was written)"
+    assert a_score == a_max > 0, ("the instructor's solution earns every point (16 / 16 when this was written)",
+                                  _reasons(_results(hub, "a")))
     assert b_score < b_max == a_max, "max(x, slope·x) loses the slopes points (22 / 25 when this was written)"
     inst.goto(f"{hub.base}/user/{hub.settings.instructor}/formgrader/manage_submissions/{ASSIGNMENT}")
     inst.locator("table tbody tr", has_text=hub.names["a"]).first.wait_for()

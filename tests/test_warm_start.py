@@ -55,7 +55,7 @@ for folder in folders():
     except OSError:
         pass
 read_template = []
-for pid in [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]:
+for pid in (1, os.getppid()):                     # bubblewrap's init and the template (the rest is A's own)
     for name in ("environ", "mem", "maps"):
         try:
             with open(f"/proc/{pid}/{name}", "rb") as handle:
@@ -180,3 +180,24 @@ def test_one_grade_command_grades_several_assignments_in_order(monkeypatch, caps
     assert commands.main(["grade", "01_pooling", "03_lenet"]) == 0
     assert graded == ["01_pooling", "03_lenet"]
     assert "01_pooling: graded 0" in capsys.readouterr().out
+
+
+def test_a_child_that_cannot_enter_its_sandbox_says_why_and_this_process_grades_cold(monkeypatch, capsys):
+    """Its error comes back over the control socket (not an opaque exit code 70 that costs the
+    notebook its points): the grader says it once and starts cold sandboxes from then on."""
+    from autograder.sandbox.limits import Limits
+
+    monkeypatch.setattr(warm, "_unavailable", [])
+    pipes = [os.pipe(), os.pipe()]
+    try:
+        spawn = dict(max_processes=Limits.max_processes, scratch_bytes=Limits.scratch_bytes)
+        assert warm.spawn(pipes[0][0], pipes[1][1], data_dir(), memory_bytes=2**64, **spawn) is None
+        assert "grading cold (a warm sandbox could not start here: OverflowError" in capsys.readouterr().err
+        assert warm.spawn(pipes[0][0], pipes[1][1], data_dir(), memory_bytes=2 * 1024**3, **spawn) is None
+        assert warm._templates == {}
+        with tempfile.TemporaryDirectory() as tmp:
+            b, process = _run(STUDENT_B, True, Path(tmp))
+        assert not isinstance(process, warm.WarmChild) and b["add"] == "tensor(2.)"
+    finally:
+        for fd in (fd for pair in pipes for fd in pair):
+            os.close(fd)

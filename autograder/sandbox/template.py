@@ -9,7 +9,7 @@ waits on its control socket (a ``SOCK_SEQPACKET`` pair with the grader, :mod:`au
 for a request: ``{"memory_bytes", "scratch_bytes"}`` with two file descriptors, the student's ends
 of the request and reply pipes. For each it forks a child that, before it reads any student code:
 
-- closes the control socket and every descriptor but its two pipes, and starts a session of its own;
+- closes every descriptor but its two pipes and the control socket, and starts a session of its own;
 - takes the notebook's memory limit (``RLIMIT_DATA``; the grader adds the cgroup before it sends
   the cells);
 - enters a user and a mount namespace of its own, in which the template's mounts are read-only
@@ -18,7 +18,9 @@ of the request and reply pipes. For each it forks a child that, before it reads 
   writes outlives it;
 - reseeds what fork copies, as a fresh process starts: torch's default generator from a random
   seed, NumPy's global one where it was imported (Python's ``random`` reseeds itself at a fork);
-- then runs :func:`autograder.sandbox.student_process.main`, as a cold student process does.
+- says ``{"entered": pid}`` (or ``{"setup_failed": pid, "error"}``, and exits) on the control
+  socket, closes it, then runs :func:`autograder.sandbox.student_process.main`, as a cold student
+  process does.
 
 The template never runs a student's code: it is not dumpable (``PR_SET_DUMPABLE`` 0, so no
 child can ptrace it or read its ``/proc`` files: a child's user namespace gives it no capability
@@ -69,6 +71,10 @@ def enter_namespaces(workdir: str, scratch_bytes: int) -> None:
     """A user and mount namespace of this process's own: the mounts it inherited read-only, fresh
     tmpfs on /tmp, /dev/shm and ``workdir`` (created inside the fresh /tmp when it lies there)."""
     uid, gid = os.getuid(), os.getgid()
+    # the template is not dumpable, and a fork inherits that: its /proc/self files would belong to
+    # root, and an unprivileged child could not write its own maps. The child is the student's
+    # process (as a cold one, dumpable); its new user namespace gives it no power over the template.
+    _check(_libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl")
     _check(_libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS), "unshare")
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as handle:
@@ -92,22 +98,37 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
+def _close_all_but(keep: set[int]) -> None:
+    low = 3
+    for fd in sorted(keep) + [4096]:
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+
+
 def child(control: socket.socket, request: dict, read_fd: int, write_fd: int) -> None:
-    """The forked student process (never returns)."""
+    """The forked student process (never returns). It tells the grader over the control socket
+    that it entered its sandbox (``{"entered": pid}``) or why not (``{"setup_failed": pid,
+    "error"}``), and closes the socket before it reads a cell."""
     code = SETUP_FAILED
     try:
-        control.close()
-        os.closerange(3, read_fd)
-        os.closerange(read_fd + 1, write_fd)
-        os.closerange(write_fd + 1, 4096)
+        _close_all_but({control.fileno(), read_fd, write_fd})
         os.setsid()
         memory = int(request["memory_bytes"])
         resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
         enter_namespaces(os.environ["HOME"], int(request["scratch_bytes"]))
         _reseed()
+    except BaseException as exc:  # noqa: BLE001 - said to the grader, which grades cold instead
+        try:
+            _send(control, {"setup_failed": os.getpid(), "error": f"{type(exc).__name__}: {exc}"[:500]})
+        finally:
+            os._exit(code)
+    try:
+        _send(control, {"entered": os.getpid()})
+        control.close()
         code = 1
         code = student_process.main(read_fd, write_fd) or 0
-    except BaseException:  # noqa: BLE001 - the pipe closed (the grader is done) or setup failed
+    except BaseException:  # noqa: BLE001 - the pipe closed (the grader is done)
         pass
     os._exit(code)
 

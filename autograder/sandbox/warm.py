@@ -12,11 +12,8 @@ replaced by a new one on the next request.
 from __future__ import annotations
 
 import atexit
-import json
 import os
-import select
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,121 +22,9 @@ from pathlib import Path
 
 from autograder.sandbox import bwrap
 from autograder.sandbox.cgroup import SandboxCgroup
+from autograder.sandbox.template_control import SetupFailed, Template, TemplateGone
 
-START_SECONDS = 120.0
-WORKDIR = Path("/tmp/work")     # inside the sandbox only (a tmpfs per child); nothing on the host
-
-
-class TemplateGone(RuntimeError):
-    """The template ended or answered nonsense; it is not used again."""
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except (OSError, ValueError):
-        return []
-
-
-def _namespace_pid(pid: int) -> int | None:
-    """A process's PID in its innermost PID namespace (the last of ``NSpid``)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("NSpid:"):
-                return int(line.split()[-1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-class Template:
-    """One template sandbox and the control socket to it."""
-
-    def __init__(self, data_dir: Path, scratch_bytes: int):
-        self.workdir = WORKDIR
-        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        program = [sys.executable, "-m", "autograder.sandbox.template", str(theirs.fileno())]
-        command = bwrap.bwrap_command(self.workdir, data_dir, scratch_bytes) + program
-        try:
-            self.process = subprocess.Popen(command, cwd="/", env={}, pass_fds=(theirs.fileno(),),
-                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, start_new_session=True)
-        finally:
-            theirs.close()
-        self.busy, self.started, self.host_pid, self.owner = False, False, None, os.getpid()
-
-    def ended(self) -> bool:
-        """Whether the template's sandbox has ended, as far as this process can tell: only the
-        process that started it can wait for it (a worker forked since learns it from the socket)."""
-        return os.getpid() == self.owner and self.process.poll() is not None
-
-    def receive(self, seconds: float) -> dict:
-        ready, _, _ = select.select([self.control], [], [], max(seconds, 0.0))
-        if not ready:
-            raise TimeoutError
-        data = self.control.recv(4096)
-        if not data:
-            raise TemplateGone("the template ended")
-        try:
-            message = json.loads(data)
-        except ValueError:
-            message = None
-        if not isinstance(message, dict):
-            raise TemplateGone("the template sent a malformed message")
-        return message
-
-    def _find(self) -> None:
-        """The template's host PID (bwrap → its init → the template), once it has answered."""
-        if self.host_pid is None:
-            found = [p for init in _children(self.process.pid) for p in _children(init)]
-            if len(found) != 1:
-                raise TemplateGone("the template's process was not found")
-            self.host_pid = found[0]
-
-    def ready(self) -> None:
-        """Wait until the template has imported what it preloads (a no-op once seen, in this
-        process or the one it was forked from)."""
-        if self.started:
-            return
-        try:
-            message = self.receive(START_SECONDS)
-        except TimeoutError:
-            raise TemplateGone("the template did not start") from None
-        if "ready" not in message:
-            raise TemplateGone("the template did not start")
-        self.started = True
-        self._find()
-
-    def fork(self, read_fd: int, write_fd: int, memory_bytes: int, scratch_bytes: int) -> tuple[int, int]:
-        """A new child; its host PID and its PID in the template's sandbox. The request waits in
-        the socket while the template is still importing; a reply of an earlier process that used
-        this template (its "ready", or an "exited" a worker that died did not read) is skipped."""
-        request = json.dumps({"memory_bytes": int(memory_bytes), "scratch_bytes": int(scratch_bytes)}).encode()
-        try:
-            socket.send_fds(self.control, [request], [read_fd, write_fd])
-            while True:
-                reply = self.receive(30 if self.started else START_SECONDS)
-                if "ready" in reply:
-                    self.started = True
-                elif "exited" not in reply:
-                    break
-        except (OSError, TimeoutError) as exc:
-            raise TemplateGone(f"the template did not fork ({type(exc).__name__})") from None
-        self.started = True
-        self._find()
-        pid = reply.get("forked")
-        for child in _children(self.host_pid):
-            if _namespace_pid(child) == pid:
-                return child, pid
-        raise TemplateGone("the forked child was not found")
-
-    def close(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.wait()
-        self.control.close()
+__all__ = ["SetupFailed", "Template", "TemplateGone", "WarmChild", "claim", "close_all", "prepare", "prestart", "spawn"]
 
 
 class WarmChild:
@@ -185,6 +70,15 @@ class WarmChild:
 
 _templates: dict[tuple[str, int], list[Template]] = {}
 _lock = threading.Lock()
+_unavailable: list[str] = []    # why a child could not enter its sandbox here: this process grades cold
+
+
+def _give_up(error: str) -> None:
+    """No more templates in this process (a child's setup fails the same way each time); said once."""
+    if not _unavailable:
+        _unavailable.append(error)
+        print(f"autograder: grading cold (a warm sandbox could not start here: {error})", file=sys.stderr)
+    close_all()
 
 
 def _key(data_dir: Path, scratch_bytes: int) -> tuple[str, int]:
@@ -244,6 +138,8 @@ def spawn(read_fd: int, write_fd: int, data_dir: Path, *, memory_bytes: int, max
           scratch_bytes: int) -> WarmChild | None:
     """A fresh student process from a template, in its own cgroup; None when there is no template
     to ask (all busy, or none can start): the caller starts a cold sandbox."""
+    if _unavailable:
+        return None
     templates = prestart(data_dir, scratch_bytes)
     with _lock:
         template = next((t for t in templates if not t.busy), None)
@@ -253,7 +149,13 @@ def spawn(read_fd: int, write_fd: int, data_dir: Path, *, memory_bytes: int, max
     group = SandboxCgroup.create(memory_bytes, max_processes)
     try:
         pid, namespace_pid = template.fork(read_fd, write_fd, memory_bytes, scratch_bytes)
-    except TemplateGone:
+    except (TemplateGone, SetupFailed) as exc:
+        if isinstance(exc, SetupFailed):
+            try:
+                WarmChild(template, 0, exc.args[1], None).wait(30)      # its "exited"
+            except subprocess.TimeoutExpired:
+                pass
+            _give_up(exc.args[0])
         if group is not None:
             group.remove()
         _drop(template)
