@@ -13,6 +13,9 @@
   feedback ASSIGNMENT        nbgrader's feedback pages (sanitised, no hidden tests) and the kit's
                              feedback.html, for every graded submission (--student: just these)
   export [--to grades.csv]   the gradebook as the CSV an LMS imports (nbgrader's export format)
+  stats ASSIGNMENT           what the class missed: reports/<assignment>/stats.csv and stats.html
+                             (per graded cell: failure rate, grouped reasons, hidden-after-visible
+                             failures, discrimination); no student named unless --names
 """
 
 import argparse
@@ -65,6 +68,9 @@ def main(argv=None) -> int:
     feedback.add_argument("--student", action="append", help="only this student (repeatable)")
     export = commands.add_parser("export")
     export.add_argument("--to", type=Path, default=COURSE_ROOT / "grades.csv")
+    stats = commands.add_parser("stats", help="per-cell statistics of a graded assignment")
+    stats.add_argument("assignment")
+    stats.add_argument("--names", action="store_true", help="name the students who lost points on each cell")
     args = parser.parse_args(argv)
 
     if args.command == "release":
@@ -129,6 +135,17 @@ def main(argv=None) -> int:
     if args.command == "export":
         from autograder.publish.feedback import export_grades
         print("grades written to", export_grades(COURSE_ROOT, args.to))
+        return 0
+    if args.command == "stats":
+        from autograder.insight.class_scores import NothingToReport
+        from autograder.insight.report import write_report
+        try:
+            csv_path, html_path, lines = write_report(args.assignment, COURSE_ROOT, names=args.names)
+        except NothingToReport as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print("\n".join(lines))
+        print(f"written: {csv_path.relative_to(COURSE_ROOT)}, {html_path.relative_to(COURSE_ROOT)}")
         return 0
     return 2
 

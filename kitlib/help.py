@@ -21,6 +21,7 @@ COMMANDS = {
     "lab": ("", "set everything up, then start JupyterLab on your workspace (work/)"),
     "update": ("ASSIGNMENT", "bring a new version of an assignment into work/, keeping your answers"),
     "check": ("ASSIGNMENT [NB]", "grade your own notebook (work/ by default) as the grader does"),
+    "stats": ("ASSIGNMENT [--names]", "instructors: what the class missed, per graded cell (reports/ASSIGNMENT/)"),
     "test": ("", "set everything up, then run the test suite (CI runs exactly this)"),
     "hub": ("", "as root: JupyterHub for the class in students.csv (see hub/README.md)"),
     "setup": ("", "set everything up and stop"),

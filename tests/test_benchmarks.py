@@ -42,3 +42,12 @@ def test_sandbox_start_benchmark_prints_both_starts_and_children_see_nothing_of_
     assert run.returncode == 0, run.stderr[-3000:]                 # it fails when a child sees another's file
     assert "cold start to ready" in run.stdout and "a forked child in fresh namespaces" in run.stdout
     assert "saved per notebook" in run.stdout
+
+
+def test_stats_benchmark_prints_a_time_per_class_size():
+    run = subprocess.run([sys.executable, "benchmarks/stats_speed.py", "--students", "3", "--rounds", "1"],
+                         cwd=COURSE_ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    header, row = run.stdout.strip().splitlines()[-2:]
+    assert header.split() == ["students", "median", "s", "max", "s"] and row.split()[0] == "3"
+    assert float(row.split()[1]) > 0

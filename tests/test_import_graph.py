@@ -63,7 +63,7 @@ def test_the_student_facing_package_imports_nothing_of_the_grader_or_the_kit():
     assert "kitlib.workspace" in imports_of("autograder")["autograder.authoring.release"]     # the kit's own package
 
 
-STAGES = ["grading", "publish", "sandbox", "intake", "authoring", "coursedir"]
+STAGES = ["insight", "grading", "publish", "sandbox", "intake", "authoring", "coursedir"]
 """The grader's stages, top to bottom (ARCHITECTURE.md), one subpackage of ``autograder`` each: a
 module imports only its own stage's modules and those of the stages below it. Above them all sit
 the commands (``autograder.__main__``) and the package itself."""
