@@ -13,6 +13,8 @@
   feedback ASSIGNMENT        nbgrader's feedback pages (sanitised, no hidden tests) and the kit's
                              feedback.html, for every graded submission (--student: just these)
   export [--to grades.csv]   the gradebook as the CSV an LMS imports (nbgrader's export format)
+  translate                  bring locale/<lang>/<assignment>.po in line with release/ (a changed cell's
+                             translation turns fuzzy) and write release/<lang>/ (the Chinese edition)
   stats ASSIGNMENT           what the class missed: reports/<assignment>/stats.csv and stats.html
                              (per graded cell: failure rate, grouped reasons, hidden-after-visible
                              failures, discrimination); no student named unless --names
@@ -68,6 +70,7 @@ def main(argv=None) -> int:
     feedback.add_argument("--student", action="append", help="only this student (repeatable)")
     export = commands.add_parser("export")
     export.add_argument("--to", type=Path, default=COURSE_ROOT / "grades.csv")
+    commands.add_parser("translate")
     stats = commands.add_parser("stats", help="per-cell statistics of a graded assignment")
     stats.add_argument("assignment")
     stats.add_argument("--names", action="store_true", help="name the students who lost points on each cell")
@@ -79,12 +82,15 @@ def main(argv=None) -> int:
         return 0
     if args.command == "check-release":
         from autograder.authoring.release import leaks, stale_files
-        problems = stale_files() + leaks()
+        from autograder.authoring.translation import stale_translations
+        problems, translations = stale_files() + leaks(), stale_translations()
         for problem in problems:
             print("stale or leaking:", problem, file=sys.stderr)
         if problems:
             print("run: .venv/bin/python -m autograder release", file=sys.stderr)
-        return 1 if problems else 0
+        for problem in translations:
+            print("translation:", problem, file=sys.stderr)
+        return 1 if problems or translations else 0
     if args.command == "roster":
         from autograder.coursedir.nbgrader_course import import_roster
         print(f"{len(import_roster(args.csv))} students in the gradebook roster")
@@ -135,6 +141,10 @@ def main(argv=None) -> int:
     if args.command == "export":
         from autograder.publish.feedback import export_grades
         print("grades written to", export_grades(COURSE_ROOT, args.to))
+        return 0
+    if args.command == "translate":
+        from autograder.authoring.translation import translate
+        print("\n".join(translate()))
         return 0
     if args.command == "stats":
         from autograder.insight.class_scores import NothingToReport

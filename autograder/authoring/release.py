@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,10 +32,13 @@ def release(root: Path = COURSE_ROOT) -> list[str]:
     stubs = {"code": solutions.code_stub["python"], "markdown": solutions.text_stub}
     for line in rescue_release_edits(root, stubs):
         print(line, file=sys.stderr)
+    from autograder.authoring.translation import build_editions
+
     names = assignments(root)
     for name in names:
         generate(name, root)
     record_release(root)
+    build_editions(root)             # release/<lang>/: the English release with the catalogues' text
     return names
 
 
@@ -47,6 +51,8 @@ def stale_files(root: Path = COURSE_ROOT) -> list[str]:
     """Paths under release/ that differ from a fresh generation (missing, extra or changed)."""
     with tempfile.TemporaryDirectory() as tmp:
         scratch = scratch_course(Path(tmp) / "course", assignments(root), root)
+        if (Path(root) / "locale").is_dir():
+            shutil.copytree(Path(root) / "locale", scratch / "locale")
         release(scratch)
         fresh, committed = _files(layout(scratch).step("release")), _files(layout(Path(root)).step("release"))
     return sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
